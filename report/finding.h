@@ -1,0 +1,69 @@
+// The report model shared by the dynamic checker (`baton check`) and the static analyzer
+// (`baton lint`): a Finding is what any writer (text, JSON, SARIF, HTML) renders.
+// Plain values only; nothing here knows how a finding was found.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace baton::report {
+
+struct SourceLocation {
+    std::string file;  // as the user named it (relative when it was given relative)
+    int line = 0;      // 1-based; 0 when unknown
+    int column = 0;    // 1-based; 0 when unknown
+    std::string function;
+
+    bool known() const { return !file.empty() && line > 0; }
+};
+
+// One frame of a call stack, innermost first.
+struct Frame {
+    SourceLocation location;
+    std::string module;  // binary or shared library the code lives in
+    uint64_t offset = 0; // code offset inside `module`
+};
+
+// A thread's stack at an interesting moment ("thread 2 writes", "thread 1 waits for m").
+struct ThreadStack {
+    int thread = 0;
+    std::string role;
+    std::vector<Frame> frames;
+};
+
+// A secondary location with its own message (clang's "note:", SARIF's relatedLocations).
+struct Note {
+    std::string message;
+    SourceLocation location;
+};
+
+// A source replacement that fixes the finding (clang's fix-it, SARIF's fixes).
+struct FixIt {
+    SourceLocation begin;
+    SourceLocation end;  // exclusive
+    std::string replacement;
+};
+
+// One step of the interleaving that leads to the finding.
+struct Step {
+    int thread = 0;
+    std::string op;      // "read", "write", "lock", "unlock", "wait", "create", ...
+    std::string target;  // variable or object name
+    std::optional<int64_t> value;
+    SourceLocation location;
+};
+
+struct Finding {
+    std::string kind;  // a finding kind (`data-race`, ...) or a check id (`baton-busy-wait`)
+    std::string message;
+    SourceLocation location;
+    std::vector<Note> notes;
+    std::vector<FixIt> fixits;
+    std::vector<ThreadStack> stacks;
+    std::vector<Step> steps;
+    std::string schedule;  // path of the schedule file that replays it, when there is one
+};
+
+}  // namespace baton::report

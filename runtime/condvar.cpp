@@ -1,0 +1,151 @@
+// Condition variables: pthread_cond_* and C11 cnd_*. A wait releases the mutex and waits
+// to be woken, then takes the mutex back. signal wakes the longest-waiting thread,
+// broadcast all of them. Spurious wakeups are legal, so the scheduler may choose one for
+// any waiter (runtime/execution.cpp offers it as an option); timeouts likewise.
+//
+// Waking creates no happens-before edge of its own: the mutex does, as in ThreadSanitizer.
+#include "runtime/condvar.h"
+
+#include <pthread.h>
+#include <threads.h>
+
+#include <cerrno>
+
+#include "runtime/entry_points.h"
+#include "runtime/mutex.h"
+#include "runtime/oracles.h"
+#include "runtime/spin_detector.h"
+#include "runtime/threads.h"
+#include "runtime/virtual_time.h"
+
+namespace baton::rt {
+namespace {
+
+struct CondVarObject : SyncObject {
+    static constexpr SyncKind kKind = SyncKind::CondVar;
+    CondVarObject() : SyncObject(kKind) {}
+    clockid_t clock = CLOCK_REALTIME;
+};
+
+uint64_t g_wait_sequence = 0;  // orders waiters: signal wakes the oldest
+
+const WaitKind kCondWait{
+    "condition variable",
+    [](const Thread& waiter) { return waiter.wait.woken; },
+    [](const Thread&) { return kNoThread; },
+    true,
+};
+
+bool waits_on(const Thread& thread, uintptr_t cond) {
+    return thread.status == ThreadStatus::Live && thread.wait.kind == &kCondWait &&
+           thread.wait.object == cond && !thread.wait.woken;
+}
+
+}  // namespace
+
+int cond_init(uintptr_t cond, clockid_t clock) {
+    execution().objects().erase(cond);
+    execution().objects().get<CondVarObject>(cond).clock = clock;
+    return 0;
+}
+
+clockid_t cond_clock(uintptr_t cond) {
+    return execution().objects().get<CondVarObject>(cond).clock;
+}
+
+int cond_wait(uintptr_t cond, uintptr_t mutex, uint64_t deadline, uintptr_t pc) {
+    Execution& ex = execution();
+    Thread& self = ex.current();
+    act_on_cancellation(self);
+    ex.yield(pc);
+    bool held = mutex_object(mutex).owner == self.id;
+    if (!held)
+        report_lock_misuse("waits on condition variable {object} without holding its mutex", cond, pc);
+    uint32_t depth = held ? mutex_release_for_wait(mutex, self) : 0;
+    WakeReason reason = ex.wait(kCondWait, cond, pc, deadline, ++g_wait_sequence);
+    if (held) mutex_reacquire_after_wait(mutex, depth, pc);
+    return reason == WakeReason::Timeout ? ETIMEDOUT : 0;
+}
+
+int cond_signal(uintptr_t cond, bool all, uintptr_t pc) {
+    Execution& ex = execution();
+    ex.yield(pc);
+    Thread* oldest = nullptr;
+    for (Thread* thread : ex.threads()) {
+        if (!waits_on(*thread, cond)) continue;
+        if (all) {
+            thread->wait.woken = true;
+        } else if (!oldest || thread->wait.token < oldest->wait.token) {
+            oldest = thread;
+        }
+    }
+    if (oldest) oldest->wait.woken = true;
+    observe_progress(ex.current());
+    return 0;
+}
+
+int cond_destroy(uintptr_t cond, uintptr_t pc) {
+    for (Thread* thread : execution().threads()) {
+        if (waits_on(*thread, cond)) {
+            report_lock_misuse("destroys condition variable {object} while thread {other} waits on it",
+                               cond, pc, thread->id);
+            return EBUSY;
+        }
+    }
+    execution().objects().erase(cond);
+    return 0;
+}
+
+}  // namespace baton::rt
+
+using namespace baton::rt;
+
+namespace {
+uintptr_t address_of(const void* object) { return reinterpret_cast<uintptr_t>(object); }
+}  // namespace
+
+extern "C" {
+
+int pthread_cond_init(pthread_cond_t* c, const pthread_condattr_t* attr) {
+    *c = pthread_cond_t{};
+    BATON_ENTER(0);
+    clockid_t clock = CLOCK_REALTIME;
+    if (attr) pthread_condattr_getclock(attr, &clock);
+    return cond_init(address_of(c), clock);
+}
+
+int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+    BATON_ENTER(0);
+    return cond_wait(address_of(c), address_of(m), kNoDeadline, BATON_CALLER_PC);
+}
+
+int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* abstime) {
+    BATON_ENTER(0);
+    if (!valid_timespec(abstime)) return EINVAL;
+    uint64_t deadline = deadline_at(cond_clock(address_of(c)), abstime);
+    return cond_wait(address_of(c), address_of(m), deadline, BATON_CALLER_PC);
+}
+
+int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
+                           const struct timespec* abstime) {
+    BATON_ENTER(0);
+    if (!valid_timespec(abstime)) return EINVAL;
+    return cond_wait(address_of(c), address_of(m), deadline_at(clock, abstime), BATON_CALLER_PC);
+}
+
+int pthread_cond_signal(pthread_cond_t* c) {
+    BATON_ENTER(0);
+    return cond_signal(address_of(c), false, BATON_CALLER_PC);
+}
+
+int pthread_cond_broadcast(pthread_cond_t* c) {
+    BATON_ENTER(0);
+    return cond_signal(address_of(c), true, BATON_CALLER_PC);
+}
+
+int pthread_cond_destroy(pthread_cond_t* c) {
+    BATON_ENTER(0);
+    return cond_destroy(address_of(c), BATON_CALLER_PC);
+}
+
+}  // extern "C"

@@ -1,0 +1,281 @@
+#include "runtime/execution.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/fatal.h"
+#include "runtime/race_detector.h"
+#include "runtime/signals.h"
+#include "scheduler/protocol.h"
+
+namespace baton::rt {
+
+int g_runtime_depth = 0;
+bool g_runtime_active = false;
+Execution* g_execution = nullptr;
+
+void boot_runtime() {
+    if (g_execution) return;
+    g_execution = new Execution();  // never destroyed: in use until the process ends
+    g_execution->initialize();
+}
+
+namespace {
+
+uint64_t env_number(const char* name, uint64_t fallback) {
+    const char* text = getenv(name);
+    if (!text || !*text) return fallback;
+    char* end = nullptr;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (*end != '\0') fatal("%s=%s is not a number", name, text);
+    return value;
+}
+
+constexpr uint64_t kDefaultMaxSteps = 200'000'000;
+
+}  // namespace
+
+void Execution::initialize() {
+    RuntimeScope scope;
+    shadow_ = std::make_unique<ShadowMemory>();
+    scheduler::StrategyConfig config;
+    if (const char* name = getenv(protocol::kEnvStrategy)) config.name = name;
+    config.seed = env_number(protocol::kEnvSeed, 0);
+    std::string error;
+    strategy_ = scheduler::make_strategy(config, error);
+    if (!strategy_) fatal("%s", error.c_str());
+    max_steps_ = env_number(protocol::kEnvMaxSteps, kDefaultMaxSteps);
+
+    auto* main_thread = new Thread();
+    main_thread->id = 0;
+    main_thread->fiber = Fiber::adopt_current();
+    main_thread->clock.set(0, 1);
+    threads_.push_back(main_thread);
+    current_ = main_thread;
+    live_count_ = 1;
+
+    channel_.open();
+    Record("start").field("pid", static_cast<int64_t>(getpid())).field("version", protocol::kVersion).send();
+    install_signal_handlers(env_number(protocol::kEnvTimeLimitMs, 0));
+    strategy_->begin_execution();
+    g_runtime_active = true;
+}
+
+Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_size,
+                                 void* user_stack, bool detached, uintptr_t pc) {
+    if (threads_.size() >= UINT16_MAX) return nullptr;  // shadow records hold 16-bit ids
+    Thread& parent = *current_;
+    auto* thread = new Thread();
+    thread->id = static_cast<ThreadId>(threads_.size());
+    thread->parent = parent.id;
+    thread->start_routine = start;
+    thread->start_arg = arg;
+    thread->detached = detached;
+    thread->create_pc = pc;
+    thread->fiber = Fiber::create(&Execution::thread_entry, thread, stack_size, user_stack);
+    if (!thread->fiber) {
+        delete thread;
+        return nullptr;
+    }
+    // The stack may have belonged to a finished thread: forget what happened there.
+    shadow_->reset(thread->fiber->stack_low(), thread->fiber->stack_high());
+    objects_.erase_range(thread->fiber->stack_low(), thread->fiber->stack_high());
+    // Everything the parent did so far happens before the child's first step.
+    thread->clock.assign(parent.clock);
+    thread->clock.set(thread->id, 1);
+    parent.clock.tick(parent.id);
+    threads_.push_back(thread);
+    ++live_count_;
+    return thread;
+}
+
+void Execution::thread_entry(void* arg) {
+    auto* thread = static_cast<Thread*>(arg);
+    execution().reap_finished_fibers();
+    g_runtime_depth = 0;  // from here on, the program's own code runs
+    void* result = thread->start_routine(thread->start_arg);
+    run_thread_destructors(*thread);
+    ++g_runtime_depth;
+    execution().exit_current(result);
+}
+
+void Execution::exit_current(void* result) {
+    Thread& thread = *current_;
+    finish_pending_write(thread);
+    thread.result = result;
+    thread.status = ThreadStatus::Finished;
+    thread.wait = Wait{};
+    if (thread.parked_for_spin) thread.parked_for_spin = false, --parked_count_;
+    --live_count_;
+    if (Fiber* fiber = thread.fiber) {
+        objects_.erase_range(fiber->stack_low(), fiber->stack_high());
+        // Freed by the next thread to run: this code still runs on the fiber's stack.
+        if (thread.id != 0) threads_to_reap_.push_back(&thread);
+    }
+    if (live_count_ == 0) {
+        // The last thread ended (main called pthread_exit): the process exits with status 0.
+        --g_runtime_depth;
+        exit(0);
+    }
+    schedule();  // a finished thread is never chosen again
+    fatal("finished thread %u was resumed", thread.id);
+}
+
+void Execution::reap_finished_fibers() {
+    for (Thread* thread : threads_to_reap_) {
+        Fiber::destroy(thread->fiber);
+        thread->fiber = nullptr;
+    }
+    threads_to_reap_.clear();
+}
+
+void Execution::yield(uintptr_t pc) {
+    current_->op_pc = pc;
+    schedule();
+}
+
+WakeReason Execution::wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
+                           uint64_t deadline, uint64_t token) {
+    Thread& thread = *current_;
+    thread.wait = Wait{&kind, object, deadline, token, false};
+    thread.op_pc = pc;
+    schedule();
+    WakeReason reason = thread.wake_reason;
+    thread.wait = Wait{};
+    return reason;
+}
+
+void Execution::collect_options(std::vector<scheduler::Option>& options) {
+    using Kind = scheduler::Option::Kind;
+    options.clear();
+    size_t timeouts_begin = 0;
+    for (Thread* thread : threads_) {
+        if (thread->status != ThreadStatus::Live) continue;
+        const Wait& wait = thread->wait;
+        if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run});
+    }
+    timeouts_begin = options.size();
+    for (Thread* thread : threads_) {
+        const Wait& wait = thread->wait;
+        if (thread->status == ThreadStatus::Live && wait.kind && wait.deadline != kNoDeadline &&
+            !wait.kind->ready(*thread))
+            options.push_back({thread->id, Kind::Timeout});
+    }
+    // Earliest deadline first: the order in which time would expire them.
+    std::stable_sort(options.begin() + timeouts_begin, options.end(), [this](auto& a, auto& b) {
+        return threads_[a.thread]->wait.deadline < threads_[b.thread]->wait.deadline;
+    });
+    if (options.empty()) return;  // nobody can make progress: no spurious wakeup will help
+    for (Thread* thread : threads_) {
+        const Wait& wait = thread->wait;
+        if (thread->status == ThreadStatus::Live && wait.kind && wait.kind->spurious_wakeups &&
+            wait.deadline == kNoDeadline && !wait.kind->ready(*thread))
+            options.push_back({thread->id, Kind::SpuriousWakeup});
+    }
+}
+
+void Execution::schedule() {
+    Thread& self = *current_;
+    finish_pending_write(self);
+    collect_options(options_);
+    if (options_.empty()) report_no_progress();
+    if (++steps_ > max_steps_) report_step_bound();
+    size_t pick = 0;
+    if (options_.size() > 1) {
+        pick = strategy_->choose(options_, self.id, self.parked_for_spin);
+        if (pick >= options_.size()) fatal("strategy chose option %zu of %zu", pick, options_.size());
+        record_decision(options_[pick].thread);
+    }
+    scheduler::Option option = options_[pick];
+    Thread& next = *threads_[option.thread];
+    if (next.wait.kind) {
+        switch (option.kind) {
+        case scheduler::Option::Kind::Run: next.wake_reason = WakeReason::Ready; break;
+        case scheduler::Option::Kind::Timeout:
+            next.wake_reason = WakeReason::Timeout;
+            now_ = std::max(now_, next.wait.deadline);
+            break;
+        case scheduler::Option::Kind::SpuriousWakeup: next.wake_reason = WakeReason::Spurious; break;
+        }
+    }
+    switch_to(next);
+}
+
+void Execution::switch_to(Thread& next) {
+    Thread* previous = current_;
+    if (&next == previous) return;
+    current_ = &next;
+    int depth = g_runtime_depth;  // each thread has its own nesting of runtime code
+    previous->fiber->switch_to(*next.fiber);
+    // Back in `previous`, chosen again by some other thread's scheduling point.
+    g_runtime_depth = depth;
+    reap_finished_fibers();
+}
+
+void Execution::record_decision(ThreadId chosen) {
+    if (chosen == last_decision_) {
+        ++last_decision_run_;
+        return;
+    }
+    if (last_decision_ != kNoThread) {
+        char item[32];
+        snprintf(item, sizeof item, "%s%ux%llu", schedule_.empty() ? "" : " ", last_decision_,
+                 static_cast<unsigned long long>(last_decision_run_));
+        schedule_ += item;
+    }
+    last_decision_ = chosen;
+    last_decision_run_ = 1;
+}
+
+void Execution::unpark_readers(uintptr_t address, uint32_t size) {
+    for (Thread* thread : threads_) {
+        if (!thread->parked_for_spin || thread == current_) continue;
+        for (const SpinRead& read : thread->spin_reads) {
+            if (read.address < address + size && address < read.address + read.size) {
+                thread->parked_for_spin = false;
+                --parked_count_;
+                break;
+            }
+        }
+    }
+}
+
+void Execution::after_fork_in_child() {
+    for (Thread* thread : threads_) {
+        if (thread == current_ || thread->status != ThreadStatus::Live) continue;
+        thread->status = ThreadStatus::Finished;
+        thread->fiber = nullptr;  // its stack is not ours to free in this process
+    }
+    live_count_ = 1;
+    parked_count_ = current_->parked_for_spin ? 1 : 0;
+    channel_.after_fork();
+}
+
+void Execution::finish() {
+    if (finished_ || !g_runtime_active) return;
+    finish_pending_write(*current_);
+    record_decision(kNoThread);
+    strategy_->end_execution();
+    Record("end")
+        .field("steps", steps_)
+        .field("threads", static_cast<uint64_t>(threads_.size()))
+        .field("schedule", schedule_)
+        .send();
+    if (channel_.standalone() && channel_.findings() > 0)
+        fprintf(stderr, "baton: %u finding(s); run this program with `baton check` for the report\n",
+                channel_.findings());
+    finished_ = true;
+    g_runtime_active = false;
+}
+
+void Execution::stop() {
+    fflush(nullptr);  // the program's buffered output belongs in its output
+    finish();
+    _exit(protocol::kExitStopped);
+}
+
+}  // namespace baton::rt

@@ -1,0 +1,133 @@
+// One execution of the program under test: its threads, the scheduling points where the
+// strategy decides who runs, virtual time, and the state the oracles share (shadow memory,
+// sync objects, stacks). There is one Execution per process, reached through `execution()`.
+//
+// Invariants:
+// - exactly one thread runs (current()); every other live thread is suspended inside
+//   schedule(), and is switched to only when the strategy chose it, which it can only do
+//   for a thread whose wait is ready (Run), has a deadline (Timeout), or allows spurious
+//   wakeups (Spurious);
+// - runtime code never uses thread-local storage: %fs belongs to the running user thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/report_channel.h"
+#include "runtime/shadow_memory.h"
+#include "runtime/stack_depot.h"
+#include "runtime/sync_objects.h"
+#include "runtime/thread.h"
+#include "scheduler/strategy.h"
+
+namespace baton::rt {
+
+class Execution {
+public:
+    // Called once, from the runtime's constructor or __tsan_init, whichever runs first.
+    void initialize();
+
+    Thread& current() { return *current_; }
+    Thread& thread(ThreadId id) { return *threads_[id]; }
+    size_t thread_count() const { return threads_.size(); }
+    const std::vector<Thread*>& threads() const { return threads_; }
+
+    // Thread lifecycle.
+    Thread* create_thread(void* (*start)(void*), void* arg, size_t stack_size, void* user_stack,
+                          bool detached, uintptr_t pc);
+    [[noreturn]] void exit_current(void* result);
+
+    // Scheduling points. `yield` lets the strategy preempt the current thread; `wait`
+    // suspends it until `kind.ready` holds (or a timeout or spurious wakeup, if allowed).
+    void yield(uintptr_t pc);
+    WakeReason wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
+                    uint64_t deadline = kNoDeadline, uint64_t token = 0);
+
+    // Virtual time, in nanoseconds since the start of the execution.
+    uint64_t now() const { return now_; }
+    void advance_time(uint64_t ns) { now_ += ns; }
+
+    // Busy-wait parking (runtime/spin_detector.cpp): wake parked threads that read [address,
+    // address + size). Cheap when nobody is parked.
+    void notify_write(uintptr_t address, uint32_t size) {
+        if (parked_count_ != 0) unpark_readers(address, size);
+    }
+    void park_current(uintptr_t pc);
+    uint32_t parked_count() const { return parked_count_; }
+
+    // End the execution now because of a finding already reported.
+    [[noreturn]] void stop();
+    // The program is exiting (exit, _exit, return from main): report the end of the execution.
+    void finish();
+    // In a child created by fork(): only the calling thread survives.
+    void after_fork_in_child();
+
+    ShadowMemory& shadow() { return *shadow_; }
+    StackDepot& stacks() { return stacks_; }
+    SyncObjects& objects() { return objects_; }
+    ReportChannel& channel() { return channel_; }
+
+    // Options of the run, from the environment.
+    uint64_t max_steps() const { return max_steps_; }
+
+private:
+    void schedule();
+    void collect_options(std::vector<scheduler::Option>& options);
+    [[noreturn]] void report_no_progress();
+    [[noreturn]] void report_step_bound();
+    void switch_to(Thread& next);
+    void reap_finished_fibers();
+    void unpark_readers(uintptr_t address, uint32_t size);
+    void record_decision(ThreadId chosen);
+    static void thread_entry(void* arg);
+
+    bool finished_ = false;
+    Thread* current_ = nullptr;
+    std::vector<Thread*> threads_;
+    std::vector<Thread*> threads_to_reap_;  // finished; their fibers await freeing
+    std::vector<scheduler::Option> options_;
+    std::unique_ptr<scheduler::Strategy> strategy_;
+    uint64_t steps_ = 0;
+    uint64_t max_steps_ = 0;
+    uint64_t now_ = 0;
+    uint32_t parked_count_ = 0;
+    uint32_t live_count_ = 0;
+    std::string schedule_;   // decisions, run-length encoded: "<thread>x<count> ..."
+    ThreadId last_decision_ = kNoThread;
+    uint64_t last_decision_run_ = 0;
+
+    std::unique_ptr<ShadowMemory> shadow_;
+    StackDepot stacks_;
+    SyncObjects objects_;
+    ReportChannel channel_;
+};
+
+// The one Execution of this process; valid once g_runtime_active has been set.
+extern Execution* g_execution;
+inline Execution& execution() { return *g_execution; }
+
+// True from the end of initialize() until the program exits: the instrumentation
+// callbacks and interposed functions do nothing (but forward) outside that window.
+extern bool g_runtime_active;
+
+// Creates and initializes the Execution on first call (from the runtime's constructor or
+// from __tsan_init, whichever runs first).
+void boot_runtime();
+
+// Runs what must run when a thread ends (pthread key destructors, C++ thread_local
+// destructors); program code, so called outside any RuntimeScope. Defined in keys.cpp.
+void run_thread_destructors(Thread& thread);
+
+// Depth of runtime code on the stack of the running thread: interposed libc functions that
+// the runtime itself calls (memcpy, malloc, ...) do no bookkeeping when it is non-zero.
+extern int g_runtime_depth;
+
+struct RuntimeScope {
+    RuntimeScope() { ++g_runtime_depth; }
+    ~RuntimeScope() { --g_runtime_depth; }
+    RuntimeScope(const RuntimeScope&) = delete;
+    RuntimeScope& operator=(const RuntimeScope&) = delete;
+};
+
+}  // namespace baton::rt

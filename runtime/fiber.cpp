@@ -1,0 +1,192 @@
+#include "runtime/fiber.h"
+
+#include <asm/prctl.h>
+#include <dlfcn.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "runtime/fatal.h"
+
+extern "C" {
+void baton_context_switch(void** save_sp, void* load_sp);
+void baton_context_entry();
+extern void* __libc_stack_end;
+}
+
+namespace baton::rt {
+namespace {
+
+// The layout of glibc's tcbhead_t on x86-64 (sysdeps/x86_64/nptl/tls.h): fields we must set
+// or copy in a new thread control block. Stable since glibc 2.26.
+constexpr size_t kTcbSelfOffset = 0;       // tcbhead_t::tcb
+constexpr size_t kTcbSelf2Offset = 16;     // tcbhead_t::self
+constexpr size_t kTcbCopyBegin = 24;       // multiple_threads ... ssp_base: copied as is
+constexpr size_t kTcbCopyEnd = 128;        // (stack_guard at 0x28, pointer_guard at 0x30)
+constexpr size_t kDefaultTidOffset = 720;  // struct pthread::tid in glibc 2.36
+
+constexpr size_t kPageSize = 4096;
+constexpr size_t kGuardSize = kPageSize;
+constexpr size_t kCachedStacks = 16;
+
+struct StackCacheEntry {
+    void* mapping;
+    size_t size;
+};
+StackCacheEntry g_stack_cache[kCachedStacks];
+size_t g_stack_cache_count = 0;
+
+using AllocateTls = void* (*)(void*);
+using DeallocateTls = void (*)(void*, bool);
+using CallTlsDtors = void (*)();
+AllocateTls g_allocate_tls = nullptr;
+DeallocateTls g_deallocate_tls = nullptr;
+CallTlsDtors g_call_tls_dtors = nullptr;
+size_t g_tid_offset = kDefaultTidOffset;
+bool g_have_fsgsbase = false;
+
+long raw_syscall2(long number, long a, long b) {
+    long result;
+    asm volatile("syscall" : "=a"(result) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
+    return result;
+}
+
+void* read_thread_pointer() {
+    void* tp;
+    asm volatile("movq %%fs:0, %0" : "=r"(tp));
+    return tp;
+}
+
+void write_thread_pointer(void* tp) {
+    if (g_have_fsgsbase)
+        asm volatile("wrfsbase %0" ::"r"(tp) : "memory");
+    else
+        raw_syscall2(SYS_arch_prctl, ARCH_SET_FS, reinterpret_cast<long>(tp));
+}
+
+void resolve_glibc_entry_points() {
+    if (g_allocate_tls) return;
+    g_allocate_tls = reinterpret_cast<AllocateTls>(dlsym(RTLD_DEFAULT, "_dl_allocate_tls"));
+    g_deallocate_tls = reinterpret_cast<DeallocateTls>(dlsym(RTLD_DEFAULT, "_dl_deallocate_tls"));
+    g_call_tls_dtors = reinterpret_cast<CallTlsDtors>(dlsym(RTLD_DEFAULT, "__call_tls_dtors"));
+    if (!g_allocate_tls || !g_deallocate_tls)
+        fatal("this C library does not export _dl_allocate_tls: glibc on x86-64 is required");
+    // libthread_db's descriptor of struct pthread::tid: {bit size, count, byte offset}.
+    if (auto* tid = static_cast<const unsigned*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid")))
+        g_tid_offset = tid[2];
+    g_have_fsgsbase = (getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */) != 0;
+}
+
+void* allocate_thread_control_block() {
+    void* tcb = g_allocate_tls(nullptr);
+    if (!tcb) fatal("out of memory allocating thread-local storage");
+    auto* dst = static_cast<char*>(tcb);
+    auto* src = static_cast<const char*>(read_thread_pointer());
+    for (size_t i = kTcbCopyBegin; i < kTcbCopyEnd; ++i) dst[i] = src[i];
+    *reinterpret_cast<void**>(dst + kTcbSelfOffset) = tcb;
+    *reinterpret_cast<void**>(dst + kTcbSelf2Offset) = tcb;
+    // glibc's internal recursive locks (stdio, the loader) identify their owner by tid: all
+    // fibers share the one kernel thread, so they share its tid.
+    *reinterpret_cast<int*>(dst + g_tid_offset) = *reinterpret_cast<const int*>(src + g_tid_offset);
+    return tcb;
+}
+
+void* map_stack(size_t size) {
+    for (size_t i = 0; i < g_stack_cache_count; ++i) {
+        if (g_stack_cache[i].size == size) {
+            void* mapping = g_stack_cache[i].mapping;
+            g_stack_cache[i] = g_stack_cache[--g_stack_cache_count];
+            return mapping;
+        }
+    }
+    // Lazily committed: an 8 MiB stack costs only the pages the thread touches.
+    void* mapping = mmap(nullptr, size + kGuardSize, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (mapping == MAP_FAILED) return nullptr;
+    mprotect(mapping, kGuardSize, PROT_NONE);
+    return mapping;
+}
+
+void unmap_stack(void* mapping, size_t size) {
+    if (g_stack_cache_count < kCachedStacks) {
+        // Give the pages back but keep the address range for the next thread.
+        madvise(static_cast<char*>(mapping) + kGuardSize, size, MADV_DONTNEED);
+        g_stack_cache[g_stack_cache_count++] = {mapping, size};
+        return;
+    }
+    munmap(mapping, size + kGuardSize);
+}
+
+}  // namespace
+
+Fiber* Fiber::adopt_current() {
+    resolve_glibc_entry_points();
+    auto* fiber = new Fiber();
+    fiber->tcb_ = read_thread_pointer();
+    rlimit limit{};
+    getrlimit(RLIMIT_STACK, &limit);
+    size_t size = limit.rlim_cur == RLIM_INFINITY ? (8u << 20) : limit.rlim_cur;
+    fiber->stack_high_ = reinterpret_cast<uintptr_t>(__libc_stack_end);
+    fiber->stack_low_ = fiber->stack_high_ - size;
+    fiber->guard_low_ = fiber->stack_low_ - kGuardSize;
+    return fiber;
+}
+
+Fiber* Fiber::create(Entry entry, void* arg, size_t stack_size, void* user_stack) {
+    resolve_glibc_entry_points();
+    auto* fiber = new (std::nothrow) Fiber();
+    if (!fiber) return nullptr;
+    if (user_stack) {
+        fiber->stack_low_ = reinterpret_cast<uintptr_t>(user_stack);
+        fiber->guard_low_ = fiber->stack_low_;
+    } else {
+        stack_size = (stack_size + kPageSize - 1) & ~(kPageSize - 1);
+        fiber->mapping_ = map_stack(stack_size);
+        if (!fiber->mapping_) {
+            delete fiber;
+            return nullptr;
+        }
+        fiber->mapping_size_ = stack_size;
+        fiber->guard_low_ = reinterpret_cast<uintptr_t>(fiber->mapping_);
+        fiber->stack_low_ = fiber->guard_low_ + kGuardSize;
+    }
+    fiber->stack_high_ = (fiber->stack_low_ + stack_size) & ~uintptr_t{15};
+    fiber->tcb_ = allocate_thread_control_block();
+    fiber->owns_tcb_ = true;
+
+    // The frame baton_context_switch pops: MXCSR/x87 control word, r15..r12, rbx, rbp and the
+    // return address baton_context_entry, which calls rbx(r12) with a 16-byte aligned stack.
+    auto* sp = reinterpret_cast<uint64_t*>(fiber->stack_high_ - 80);
+    sp[0] = 0x1F80 | (uint64_t{0x037F} << 32);  // default MXCSR, default x87 control word
+    sp[1] = sp[2] = sp[3] = 0;                   // r15, r14, r13
+    sp[4] = reinterpret_cast<uint64_t>(arg);     // r12
+    sp[5] = reinterpret_cast<uint64_t>(entry);   // rbx
+    sp[6] = 0;                                   // rbp: ends frame-pointer walks
+    sp[7] = reinterpret_cast<uint64_t>(&baton_context_entry);
+    sp[8] = sp[9] = 0;
+    fiber->saved_sp_ = sp;
+    return fiber;
+}
+
+void Fiber::destroy(Fiber* fiber) {
+    if (fiber->owns_tcb_) g_deallocate_tls(fiber->tcb_, true);
+    if (fiber->mapping_) unmap_stack(fiber->mapping_, fiber->mapping_size_);
+    delete fiber;
+}
+
+void Fiber::switch_to(Fiber& next) {
+    if (&next == this) return;
+    if (next.tcb_ != tcb_) write_thread_pointer(next.tcb_);
+    baton_context_switch(&saved_sp_, next.saved_sp_);
+}
+
+void Fiber::run_tls_destructors() {
+    if (g_call_tls_dtors) g_call_tls_dtors();
+}
+
+}  // namespace baton::rt

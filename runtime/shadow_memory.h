@@ -1,0 +1,90 @@
+// Shadow memory: for every 8-byte granule of application memory that instrumented code
+// touched, the last few accesses to it (who, when in happens-before terms, where, what value).
+//
+// Layout: a two-level page table from application pages (4 KiB) to shadow pages (512
+// granules of 128 bytes). Shadow pages are carved from large lazily-committed mappings, so
+// memory is spent only on pages the program shares, and never on one mapping per page.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace baton::rt {
+
+// One recorded access to bytes [offset, offset + size) of a granule. clock == 0: empty.
+struct AccessRecord {
+    static constexpr uint8_t kWrite = 1;
+    static constexpr uint8_t kAtomic = 2;
+
+    uint32_t clock;
+    uint16_t thread;
+    uint8_t offset;
+    uint8_t size;
+    uint8_t flags;
+    uint8_t racy_mask;  // record 0 only: bytes of the granule already reported as racy
+    uint8_t victim;     // record 0 only: next record to evict when all are in use
+    uint8_t unused;
+    uint32_t stack;     // StackDepot id of the caller's stack
+    uintptr_t pc;       // the access itself
+    uint64_t value;     // value read, or written
+
+    bool is_write() const { return flags & kWrite; }
+    bool is_atomic() const { return flags & kAtomic; }
+    uint8_t byte_mask() const { return static_cast<uint8_t>(((1u << size) - 1) << offset); }
+};
+static_assert(sizeof(AccessRecord) == 32);
+
+struct Granule {
+    static constexpr int kRecords = 4;
+    AccessRecord records[kRecords];
+};
+static_assert(sizeof(Granule) == 128);
+
+class ShadowMemory {
+public:
+    static constexpr int kGranuleBits = 3;
+    static constexpr int kPageBits = 12;
+    static constexpr size_t kGranulesPerPage = size_t{1} << (kPageBits - kGranuleBits);
+
+    ShadowMemory();
+    ShadowMemory(const ShadowMemory&) = delete;
+    ShadowMemory& operator=(const ShadowMemory&) = delete;
+
+    // The granule of `address`, created (zeroed) on first use.
+    Granule& granule(uintptr_t address) {
+        uintptr_t page = address >> kPageBits;
+        if (page != cached_page_) {
+            cached_shadow_ = shadow_page(page, /*create=*/true);
+            cached_page_ = page;
+        }
+        return cached_shadow_[(address >> kGranuleBits) & (kGranulesPerPage - 1)];
+    }
+
+    // The granule of `address` if it was ever touched, else null.
+    Granule* find(uintptr_t address);
+
+    // Forgets all accesses to [begin, end): memory freed, or a stack reused.
+    void reset(uintptr_t begin, uintptr_t end);
+
+    // Forgets everything.
+    void reset_all();
+
+private:
+    static constexpr int kLevel2Bits = 30 - kPageBits;  // a level-2 table covers 1 GiB
+    static constexpr int kLevel1Bits = 47 - 30;         // the user half of the address space
+
+    Granule* shadow_page(uintptr_t page, bool create);
+    Granule* allocate_page();
+    void release_page(Granule* page);
+
+    Granule*** level1_ = nullptr;  // [1 << kLevel1Bits] -> [1 << kLevel2Bits] -> page
+    uintptr_t cached_page_ = ~uintptr_t{0};
+    Granule* cached_shadow_ = nullptr;
+    Granule* dummy_page_ = nullptr;  // shadow for addresses outside the user half
+    std::vector<Granule*> free_pages_;
+    char* chunk_next_ = nullptr;
+    char* chunk_end_ = nullptr;
+};
+
+}  // namespace baton::rt

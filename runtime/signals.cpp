@@ -1,0 +1,190 @@
+#include "runtime/signals.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "runtime/entry_points.h"
+#include "runtime/report_channel.h"
+#include "scheduler/protocol.h"
+
+namespace baton::rt {
+namespace {
+
+constexpr size_t kAltStackSize = 256 * 1024;
+constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
+
+bool g_assertion_reported = false;  // __assert_fail reported it: the SIGABRT that follows is not new
+int g_watchdog_signal = 0;
+uint64_t g_time_limit_ms = 0;
+
+const char* describe_signal(int signal, const siginfo_t* info) {
+    switch (signal) {
+    case SIGSEGV: return "segmentation fault: invalid memory access";
+    case SIGBUS: return "bus error: invalid memory access";
+    case SIGFPE:
+        return info->si_code == FPE_INTDIV ? "arithmetic error: integer division by zero"
+                                           : "arithmetic error";
+    case SIGILL: return "illegal instruction";
+    case SIGABRT: return "the program aborted (abort() was called)";
+    case SIGTRAP: return "trap instruction";
+    default: return "fatal signal";
+    }
+}
+
+bool is_stack_overflow(const Thread& thread, uintptr_t address) {
+    if (!thread.fiber) return false;
+    if (thread.fiber->in_guard_page(address)) return true;
+    // The main thread's stack grows down to its limit; a fault just beyond it is an overflow.
+    uintptr_t low = thread.fiber->stack_low();
+    return thread.id == 0 && address < low + 65536 && address + 65536 > low;
+}
+
+void die_with(int signal) {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigaction(signal, &action, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(signal);
+    _exit(128 + signal);
+}
+
+void on_fatal_signal(int signal, siginfo_t* info, void* context) {
+    static bool handling = false;
+    if (handling || !g_runtime_active) die_with(signal);
+    handling = true;
+    if (signal == SIGABRT && g_assertion_reported) die_with(signal);
+    auto* uc = static_cast<ucontext_t*>(context);
+    auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+    auto address = reinterpret_cast<uintptr_t>(info->si_addr);
+    Thread& thread = execution().current();
+    bool overflow = (signal == SIGSEGV || signal == SIGBUS) && is_stack_overflow(thread, address);
+    Record record("finding", /*signal_safe=*/true);
+    record.field("kind", "crash")
+        .field("signal", signal)
+        .field("message", overflow ? "stack overflow" : describe_signal(signal, info))
+        .field("thread", thread.id);
+    if (signal == SIGSEGV || signal == SIGBUS) record.field("address", uint64_t{address});
+    // For an abort, the pc is inside libc: the thread's call stack says where it came from.
+    record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
+        .creation_sites(thread)
+        .send();
+    die_with(signal);
+}
+
+void on_watchdog(int, siginfo_t*, void* context) {
+    if (!g_runtime_active) _exit(protocol::kExitStopped);
+    auto* uc = static_cast<ucontext_t*>(context);
+    auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+    Thread& thread = execution().current();
+    char message[128];
+    snprintf(message, sizeof message,
+             "the execution ran for %llu ms without ending (time limit)",
+             static_cast<unsigned long long>(g_time_limit_ms));
+    Record("finding", /*signal_safe=*/true)
+        .field("kind", "nontermination")
+        .field("message", message)
+        .field("thread", thread.id)
+        .stack("stack", thread, pc)
+        .creation_sites(thread)
+        .send();
+    _exit(protocol::kExitStopped);
+}
+
+void start_watchdog(uint64_t time_limit_ms) {
+    g_time_limit_ms = time_limit_ms;
+    g_watchdog_signal = SIGRTMAX - 2;
+    struct sigaction action {};
+    action.sa_sigaction = on_watchdog;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(g_watchdog_signal, &action, nullptr);
+    sigevent event{};
+    event.sigev_notify = SIGEV_SIGNAL;
+    event.sigev_signo = g_watchdog_signal;
+    timer_t timer;
+    if (timer_create(CLOCK_MONOTONIC, &event, &timer) != 0) return;  // the parent's kill remains
+    itimerspec spec{};
+    spec.it_value.tv_sec = static_cast<time_t>(time_limit_ms / 1000);
+    spec.it_value.tv_nsec = static_cast<long>((time_limit_ms % 1000) * 1000000);
+    timer_settime(timer, 0, &spec, nullptr);
+}
+
+}  // namespace
+
+void install_signal_handlers(uint64_t time_limit_ms) {
+    void* stack = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stack != MAP_FAILED) {
+        stack_t alternate{};
+        alternate.ss_sp = stack;
+        alternate.ss_size = kAltStackSize;
+        sigaltstack(&alternate, nullptr);
+    }
+    struct sigaction action {};
+    action.sa_sigaction = on_fatal_signal;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    for (int signal : kFatalSignals) sigaction(signal, &action, nullptr);
+    if (time_limit_ms > 0) start_watchdog(time_limit_ms);
+}
+
+void report_assertion(const char* expression, const char* file, unsigned line,
+                      const char* function, uintptr_t pc) {
+    if (!g_runtime_active) return;
+    RuntimeScope scope;
+    Thread& thread = enter_runtime(0);
+    std::string message = std::string("assertion `") + expression + "` failed";
+    Record("finding")
+        .field("kind", "assertion-failure")
+        .field("message", message)
+        .field("expression", expression)
+        .field("file", file)
+        .field("line", line)
+        .field("function", function ? function : "")
+        .field("thread", thread.id)
+        .stack("stack", thread, pc)
+        .creation_sites(thread)
+        .send();
+    g_assertion_reported = true;
+}
+
+}  // namespace baton::rt
+
+using namespace baton::rt;
+
+extern "C" {
+
+[[noreturn]] void __assert_fail(const char* expression, const char* file, unsigned line,
+                                const char* function) {
+    report_assertion(expression, file, line, function, BATON_CALLER_PC);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s:%u: %s%sAssertion `%s' failed.\n", program_invocation_short_name,
+            file, line, function ? function : "", function ? ": " : "", expression);
+    abort();
+}
+
+[[noreturn]] void __assert_perror_fail(int error, const char* file, unsigned line,
+                                       const char* function) {
+    report_assertion(strerror(error), file, line, function, BATON_CALLER_PC);
+    fprintf(stderr, "%s: %s:%u: %s%sUnexpected error: %s.\n", program_invocation_short_name,
+            file, line, function ? function : "", function ? ": " : "", strerror(error));
+    abort();
+}
+
+[[noreturn]] void __assert(const char* expression, const char* file, int line) {
+    report_assertion(expression, file, static_cast<unsigned>(line), nullptr, BATON_CALLER_PC);
+    fprintf(stderr, "%s: %s:%d: Assertion `%s' failed.\n", program_invocation_short_name, file,
+            line, expression);
+    abort();
+}
+
+}  // extern "C"

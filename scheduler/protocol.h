@@ -1,0 +1,36 @@
+// The protocol between `baton` (the parent) and the runtime inside the program under test
+// (the child). The parent starts the child with these environment variables; the child
+// writes one record per line (a JSON object) on the report descriptor, and ends with an
+// exit status the parent reads together with the records.
+//
+// Records (field "rec"):
+//   {"rec":"start","pid":P}
+//   {"rec":"module","path":"/abs/path","base":N}       load bias of a module, before any
+//                                                        record whose pcs lie in it
+//   {"rec":"thread","id":T,"parent":P,"pc":N}            thread T created by P at pc
+//   {"rec":"finding","kind":K,...}                       see runtime/report_channel.h
+//   {"rec":"end","steps":N,"threads":N,"schedule":"..."} the execution reached its end
+// Addresses and pcs are decimal integers; stacks are arrays of pcs, innermost first.
+#pragma once
+
+namespace baton::protocol {
+
+constexpr int kVersion = 1;
+
+// Environment variables set by the parent.
+constexpr const char* kEnvReportFd = "BATON_REPORT_FD";     // descriptor for records
+constexpr const char* kEnvStrategy = "BATON_STRATEGY";      // "default" | "random"
+constexpr const char* kEnvSeed = "BATON_SEED";              // decimal
+constexpr const char* kEnvMaxSteps = "BATON_MAX_STEPS";     // scheduling points per execution
+constexpr const char* kEnvTimeLimitMs = "BATON_TIME_LIMIT_MS";  // watchdog, real milliseconds
+
+// Exit statuses the runtime uses when it ends an execution itself. Chosen outside the range
+// programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.
+constexpr int kExitStopped = 121;       // a finding ended the execution (deadlock, livelock, ...)
+constexpr int kExitRuntimeError = 122;  // baton's runtime could not continue (message on stderr)
+
+// Marker symbol every program linked with the runtime exports; `baton check BINARY` looks for
+// it (and for __tsan_func_entry references) to tell instrumented binaries from others.
+constexpr const char* kRuntimeMarker = "__baton_runtime_version";
+
+}  // namespace baton::protocol

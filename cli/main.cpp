@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "analyzer/lint.h"
+#include "cli/commands.h"
 
 namespace {
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
         std::printf("baton %s\n", BATON_VERSION);
         return 0;
     }
+    if (command == "check") return baton::cli::check_main(argc - 1, argv + 1);
     if (command == "lint")
         return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));
     std::fprintf(stderr, "baton: unknown command '%s' (try 'baton --help')\n", argv[1]);

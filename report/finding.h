@@ -64,6 +64,7 @@ struct Finding {
     std::vector<ThreadStack> stacks;
     std::vector<Step> steps;
     std::string schedule;  // path of the schedule file that replays it, when there is one
+    std::string found_in;  // which execution showed it ("execution 3: random schedule, seed 2")
 };
 
 }  // namespace baton::report

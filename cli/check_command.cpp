@@ -1,0 +1,262 @@
+// `baton check FILE.c | FILE.cpp | BINARY [-- ARGS]`: builds the program if given source,
+// runs it under baton's runtime with the default schedule and then seeded random schedules,
+// and reports every distinct finding.
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/program_build.h"
+#include "report/check_report.h"
+#include "report/runtime_findings.h"
+#include "report/symbolizer.h"
+#include "scheduler/explorer.h"
+
+namespace baton::cli {
+namespace {
+
+constexpr const char* kCheckUsage = R"(usage: baton check [options] FILE.c|FILE.cpp|BINARY [-- ARGS...]
+
+Builds FILE with baton-cc (or takes a BINARY built with baton-cc), runs it under baton's
+deterministic scheduler -- the default schedule first, then seeded random schedules -- and
+reports data races, deadlocks, livelocks, lock misuse, failed assertions, crashes and hangs.
+
+options:
+  --format text|json     report format (default: text)
+  --max-executions N     run at most N executions (default: 20)
+  --time-limit S         stop exploring after S seconds (default: 30)
+  --seed N               first seed of the random schedules (default: 1)
+  --strategy NAME        default: the default schedule, then random ones; random: only random
+  --max-steps N          scheduling points per execution before it counts as not ending
+  -h, --help             this help
+
+exit status: 0 no findings, 1 findings, 2 usage or input error
+)";
+
+struct CheckOptions {
+    std::string format = "text";
+    std::string program;
+    std::vector<std::string> arguments;
+    scheduler::Budget budget;
+    uint64_t seed = 1;
+    std::string strategy = "default";
+};
+
+bool parse_number(const std::string& text, uint64_t& value) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+}
+
+bool parse_seconds(const std::string& text, double& value) {
+    char* end = nullptr;
+    value = strtod(text.c_str(), &end);
+    return !text.empty() && *end == '\0' && value > 0;
+}
+
+// Returns 0 to go on, or an exit status (help printed: 0 via `done`, errors: 2).
+bool parse_options(int argc, char** argv, CheckOptions& options, std::string& error, bool& help) {
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--") {
+            for (++i; i < argc; ++i) options.arguments.emplace_back(argv[i]);
+            break;
+        }
+        if (arg == "-h" || arg == "--help") {
+            help = true;
+            return true;
+        }
+        if (arg.rfind("--", 0) == 0) {
+            std::string name = arg, value;
+            if (size_t eq = arg.find('='); eq != std::string::npos) {
+                name = arg.substr(0, eq);
+                value = arg.substr(eq + 1);
+            } else if (i + 1 < argc) {
+                value = argv[++i];
+            } else {
+                error = "option " + arg + " needs a value";
+                return false;
+            }
+            uint64_t number = 0;
+            if (name == "--format") {
+                if (value != "text" && value != "json") {
+                    error = "--format must be text or json, not '" + value + "'";
+                    return false;
+                }
+                options.format = value;
+            } else if (name == "--max-executions") {
+                if (!parse_number(value, number) || number == 0) {
+                    error = "--max-executions needs a positive whole number, not '" + value + "'";
+                    return false;
+                }
+                options.budget.max_executions = number;
+            } else if (name == "--time-limit") {
+                if (!parse_seconds(value, options.budget.time_limit_seconds)) {
+                    error = "--time-limit needs a positive number of seconds, not '" + value + "'";
+                    return false;
+                }
+            } else if (name == "--seed") {
+                if (!parse_number(value, options.seed)) {
+                    error = "--seed needs a whole number, not '" + value + "'";
+                    return false;
+                }
+            } else if (name == "--max-steps") {
+                if (!parse_number(value, number) || number == 0) {
+                    error = "--max-steps needs a positive whole number, not '" + value + "'";
+                    return false;
+                }
+                options.budget.max_steps = number;
+            } else if (name == "--strategy") {
+                if (value != "default" && value != "random") {
+                    error = "--strategy must be default or random, not '" + value + "'";
+                    return false;
+                }
+                options.strategy = value;
+            } else {
+                error = "unknown option '" + arg + "' (see baton check --help)";
+                return false;
+            }
+            continue;
+        }
+        if (arg.size() > 1 && arg[0] == '-') {
+            error = "unknown option '" + arg + "' (see baton check --help)";
+            return false;
+        }
+        if (!options.program.empty()) {
+            error = "more than one program given ('" + options.program + "', '" + arg +
+                    "'); arguments for the program go after --";
+            return false;
+        }
+        options.program = arg;
+    }
+    if (options.program.empty()) {
+        error = "no program given (see baton check --help)";
+        return false;
+    }
+    return true;
+}
+
+const char* signal_name(int signal) {
+    const char* name = sigabbrev_np(signal);
+    return name ? name : "?";
+}
+
+// Findings that only the way the process ended shows (no runtime record said why).
+std::vector<report::KeyedFinding> process_findings(const scheduler::ExecutionOutcome& outcome,
+                                                   bool runtime_reported, const CheckOptions& options) {
+    std::vector<report::KeyedFinding> findings;
+    if (runtime_reported) return findings;
+    report::Finding finding;
+    if (outcome.killed_by_parent) {
+        finding.kind = "nontermination";
+        finding.message = fmt::format("the program did not end within the time limit ({} s)",
+                                      options.budget.time_limit_seconds);
+        findings.push_back({"nontermination", finding});
+    } else if (outcome.signal != 0) {
+        finding.kind = "crash";
+        finding.message = fmt::format("the program was killed by signal {} (SIG{})", outcome.signal,
+                                      signal_name(outcome.signal));
+        findings.push_back({fmt::format("crash|signal|{}", outcome.signal), finding});
+    } else if (outcome.exited && outcome.exit_status != 0 && !outcome.runtime_stopped) {
+        finding.kind = "exit-failure";
+        finding.message = fmt::format("the program exited with status {}", outcome.exit_status);
+        findings.push_back({fmt::format("exit-failure|{}", outcome.exit_status), finding});
+    }
+    return findings;
+}
+
+bool has_finding_record(const scheduler::ExecutionOutcome& outcome) {
+    for (const auto& record : outcome.records)
+        if (record.value("rec", "") == "finding") return true;
+    return false;
+}
+
+std::string first_line(const std::string& text) {
+    size_t end = text.find('\n');
+    return text.substr(0, end);
+}
+
+}  // namespace
+
+int check_main(int argc, char** argv) {
+    CheckOptions options;
+    std::string error;
+    bool help = false;
+    if (!parse_options(argc, argv, options, error, help)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
+    if (help) {
+        fputs(kCheckUsage, stdout);
+        return 0;
+    }
+    PreparedProgram program;
+    if (!prepare_program(options.program, program, error)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
+
+    scheduler::RunRequest base;
+    base.program = program.executable;
+    base.arguments = options.arguments;
+    scheduler::Explorer explorer(base, options.budget, options.strategy, options.seed);
+    report::Symbolizer symbolizer;
+    report::RuntimeFindings converter(symbolizer);
+    std::vector<report::Finding> findings;
+    std::map<std::string, size_t> seen;
+    std::string runtime_failure;
+    scheduler::ExplorationStats stats;
+    bool ran = explorer.run(
+        [&](uint64_t index, const scheduler::RunRequest& request, const scheduler::ExecutionOutcome& outcome) {
+            if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
+                runtime_failure = first_line(outcome.errors);
+                return false;
+            }
+            std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
+            for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
+                found.push_back(std::move(extra));
+            for (auto& [key, finding] : found) {
+                if (seen.count(key)) continue;
+                seen[key] = findings.size();
+                finding.found_in = fmt::format("execution {} ({})", index, scheduler::describe_schedule(request));
+                findings.push_back(std::move(finding));
+            }
+            return true;
+        },
+        stats, error);
+    remove_prepared(program);
+    if (!ran) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
+    if (!runtime_failure.empty()) {
+        fprintf(stderr, "baton check: the program could not run under baton: %s\n", runtime_failure.c_str());
+        return 2;
+    }
+
+    bool bug = false;
+    for (const report::Finding& finding : findings) bug |= report::is_bug_kind(finding.kind);
+    report::CheckSummary summary;
+    summary.program = options.program;
+    summary.verdict = bug ? "bug" : "no-bug-found";
+    summary.executions = stats.executions;
+    summary.strategy = options.strategy == "default" ? "default+random" : "random";
+    summary.complete = false;
+    summary.seconds = stats.seconds;
+    if (options.format == "json") {
+        std::cout << report::check_json(findings, summary).dump(2) << "\n";
+    } else {
+        bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        report::write_check_text(std::cout, findings, summary, color);
+    }
+    return findings.empty() ? 0 : 1;
+}
+
+}  // namespace baton::cli

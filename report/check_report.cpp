@@ -1,0 +1,101 @@
+#include "report/check_report.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <fstream>
+#include <map>
+
+#include "report/json.h"
+
+namespace baton::report {
+namespace {
+
+struct Style {
+    bool color;
+    std::string bold(const std::string& s) const { return color ? "\033[1m" + s + "\033[0m" : s; }
+    std::string red(const std::string& s) const { return color ? "\033[1;31m" + s + "\033[0m" : s; }
+    std::string green(const std::string& s) const { return color ? "\033[1;32m" + s + "\033[0m" : s; }
+    std::string dim(const std::string& s) const { return color ? "\033[2m" + s + "\033[0m" : s; }
+};
+
+std::string location_text(const SourceLocation& location) {
+    if (!location.known()) return location.function.empty() ? "(unknown location)" : location.function;
+    std::string text = fmt::format("{}:{}", location.file, location.line);
+    if (location.column > 0) text += fmt::format(":{}", location.column);
+    return text;
+}
+
+std::string source_line(const SourceLocation& location) {
+    if (!location.known()) return "";
+    std::ifstream file(location.file);
+    std::string line;
+    for (int i = 0; i < location.line && std::getline(file, line); ++i) {}
+    if (!file) return "";
+    size_t first = line.find_first_not_of(" \t");
+    return first == std::string::npos ? "" : line.substr(first);
+}
+
+void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Style& style) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const SourceLocation& location = frames[i].location;
+        std::string function = location.function.empty() ? "??" : location.function;
+        fmt::print(out, "      #{} {} {}\n", i, function, style.dim(location_text(location)));
+    }
+}
+
+void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style) {
+    fmt::print(out, "\n{} {}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
+               style.bold(finding.message));
+    fmt::print(out, "  --> {}{}\n", location_text(finding.location),
+               finding.location.function.empty() ? "" : " in " + finding.location.function);
+    if (std::string line = source_line(finding.location); !line.empty())
+        fmt::print(out, "  {:>5} | {}\n", finding.location.line, line);
+    for (const ThreadStack& stack : finding.stacks) {
+        fmt::print(out, "  thread {} {}\n", stack.thread, stack.role);
+        write_frames(out, stack.frames, style);
+    }
+    for (const Note& note : finding.notes)
+        fmt::print(out, "  note: {}: {}\n", note.message, location_text(note.location));
+    if (!finding.found_in.empty()) fmt::print(out, "  {}\n", style.dim("found in " + finding.found_in));
+}
+
+}  // namespace
+
+bool is_bug_kind(const std::string& kind) { return kind != "output-divergence"; }
+
+void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
+                      const CheckSummary& summary, bool color) {
+    Style style{color};
+    fmt::print(out, "baton check {}\n", summary.program);
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+    std::map<std::string, int> counts;
+    for (const Finding& finding : findings) ++counts[finding.kind];
+    std::vector<std::string> parts;
+    for (const auto& [kind, count] : counts) parts.push_back(fmt::format("{} {}", count, kind));
+    std::string what = findings.empty() ? "no findings" : fmt::format("{}", fmt::join(parts, ", "));
+    std::string verdict = summary.verdict == "bug" ? style.red(summary.verdict) : style.green(summary.verdict);
+    fmt::print(out, "\n{}: {} in {} execution{} ({:.1f} s)\n", verdict, what, summary.executions,
+               summary.executions == 1 ? "" : "s", summary.seconds);
+}
+
+nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary) {
+    nlohmann::json out = {{"tool", "baton"},
+                          {"version", "0.1.0"},
+                          {"command", "check"},
+                          {"program", summary.program},
+                          {"verdict", summary.verdict},
+                          {"findings", nlohmann::json::array()}};
+    for (const Finding& finding : findings) {
+        nlohmann::json item = to_json(finding);
+        if (!finding.found_in.empty()) item["found_in"] = finding.found_in;
+        out["findings"].push_back(item);
+    }
+    out["stats"] = {{"executions", summary.executions},
+                    {"strategy", summary.strategy},
+                    {"complete", summary.complete},
+                    {"seconds", std::round(summary.seconds * 100) / 100}};
+    return out;
+}
+
+}  // namespace baton::report

@@ -1,0 +1,30 @@
+// The report of `baton check`: human text (the default) and the JSON document of PRODUCT.md.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/finding.h"
+
+namespace baton::report {
+
+struct CheckSummary {
+    std::string program;   // as the user named it
+    std::string verdict;   // "bug", "no-bug-found" or "verified"
+    size_t executions = 0;
+    std::string strategy;  // what produced the executions ("default+random")
+    bool complete = false; // the whole state space was explored
+    double seconds = 0;
+};
+
+// Is this kind a bug (as opposed to a note such as output-divergence)?
+bool is_bug_kind(const std::string& kind);
+
+void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
+                      const CheckSummary& summary, bool color);
+nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
+
+}  // namespace baton::report

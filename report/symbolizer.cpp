@@ -1,0 +1,110 @@
+#include "report/symbolizer.h"
+
+#include <llvm/DebugInfo/Symbolize/Symbolize.h>
+#include <llvm/Demangle/Demangle.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace baton::report {
+namespace {
+
+bool starts_with(const std::string& s, std::string_view prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string clean_name(const std::string& name) {
+    if (name == llvm::DILineInfo::BadString || name.empty()) return "";
+    return name;
+}
+
+}  // namespace
+
+Symbolizer::Symbolizer() {
+    llvm::symbolize::LLVMSymbolizer::Options options;
+    options.Demangle = true;
+    options.PathStyle = llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath;
+    llvm_ = std::make_unique<llvm::symbolize::LLVMSymbolizer>(options);
+    std::error_code error;
+    cwd_ = std::filesystem::current_path(error).string();
+}
+
+Symbolizer::~Symbolizer() = default;
+
+void Symbolizer::set_modules(std::vector<Module> modules) {
+    std::sort(modules.begin(), modules.end(),
+              [](const Module& a, const Module& b) { return a.base < b.base; });
+    modules_ = std::move(modules);
+}
+
+const Module* Symbolizer::module_of(uint64_t address) const {
+    const Module* found = nullptr;
+    for (const Module& module : modules_) {
+        if (module.base > address) break;
+        found = &module;
+    }
+    return found;
+}
+
+bool Symbolizer::is_program_module(const std::string& path) const {
+    if (path.empty() || path.find("linux-vdso") != std::string::npos) return false;
+    if (path.find("libbaton_rt") != std::string::npos) return false;
+    for (std::string_view system : {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/"})
+        if (starts_with(path, system)) return false;
+    return true;
+}
+
+std::string Symbolizer::display_path(const std::string& path) const {
+    if (!cwd_.empty() && starts_with(path, cwd_ + "/")) return path.substr(cwd_.size() + 1);
+    return path;
+}
+
+Frame Symbolizer::frame(uint64_t pc) {
+    Frame frame;
+    const Module* module = module_of(pc);
+    if (!module) return frame;
+    frame.module = module->path;
+    // A return address points after the call: its line is that of the byte before.
+    frame.offset = pc - module->base - 1;
+    auto info = llvm_->symbolizeCode(module->path, {frame.offset, llvm::object::SectionedAddress::UndefSection});
+    if (!info) {
+        llvm::consumeError(info.takeError());
+        return frame;
+    }
+    frame.location.function = clean_name(info->FunctionName);
+    std::string file = clean_name(info->FileName);
+    if (!file.empty() && info->Line > 0) {
+        frame.location.file = display_path(file);
+        frame.location.line = static_cast<int>(info->Line);
+        frame.location.column = static_cast<int>(info->Column);
+    }
+    return frame;
+}
+
+std::vector<Frame> Symbolizer::program_frames(const std::vector<uint64_t>& pcs) {
+    std::vector<Frame> all, program;
+    for (uint64_t pc : pcs) {
+        Frame f = frame(pc);
+        if (is_program_module(f.module) && f.location.known()) program.push_back(f);
+        all.push_back(std::move(f));
+    }
+    return program.empty() ? all : program;
+}
+
+std::optional<DataSymbol> Symbolizer::data(uint64_t address) {
+    const Module* module = module_of(address);
+    if (!module) return std::nullopt;
+    auto global = llvm_->symbolizeData(module->path,
+                                       {address - module->base, llvm::object::SectionedAddress::UndefSection});
+    if (!global) {
+        llvm::consumeError(global.takeError());
+        return std::nullopt;
+    }
+    std::string name = clean_name(global->Name);
+    if (name.empty() || global->Size == 0) return std::nullopt;
+    uint64_t start = global->Start + module->base;
+    if (address < start || address >= start + global->Size) return std::nullopt;
+    return DataSymbol{llvm::demangle(name), start, global->Size};
+}
+
+}  // namespace baton::report

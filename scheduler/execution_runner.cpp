@@ -1,0 +1,201 @@
+#include "scheduler/execution_runner.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+#include "scheduler/protocol.h"
+
+namespace baton::scheduler {
+namespace {
+
+constexpr int kReportFd = 3;
+constexpr uint64_t kGraceMs = 2000;  // past the watchdog, before the parent kills
+
+struct Pipe {
+    int read = -1;
+    int write = -1;
+};
+
+bool make_pipe(Pipe& pipe) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    pipe.read = fds[0];
+    pipe.write = fds[1];
+    return true;
+}
+
+void close_fd(int& fd) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+}
+
+[[noreturn]] void exec_child(const RunRequest& request, Pipe& report, Pipe& out, Pipe& err) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    personality(ADDR_NO_RANDOMIZE);
+    rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    int null = open("/dev/null", O_RDONLY);
+    if (null >= 0) dup2(null, STDIN_FILENO);
+    dup2(out.write, STDOUT_FILENO);
+    dup2(err.write, STDERR_FILENO);
+    dup2(report.write, kReportFd);  // dup2 clears close-on-exec on the new descriptor
+    setenv(protocol::kEnvReportFd, std::to_string(kReportFd).c_str(), 1);
+    setenv(protocol::kEnvStrategy, request.strategy.c_str(), 1);
+    setenv(protocol::kEnvSeed, std::to_string(request.seed).c_str(), 1);
+    if (request.max_steps) setenv(protocol::kEnvMaxSteps, std::to_string(request.max_steps).c_str(), 1);
+    if (request.time_limit_ms)
+        setenv(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms).c_str(), 1);
+    std::vector<char*> argv{const_cast<char*>(request.program.c_str())};
+    for (const std::string& arg : request.arguments) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv(request.program.c_str(), argv.data());
+    dprintf(STDERR_FILENO, "baton: cannot run %s: %s\n", request.program.c_str(), strerror(errno));
+    _exit(127);
+}
+
+// Appends what is readable on fd to `sink` (up to `limit`, the rest is drained). Returns
+// false at end of file.
+bool drain(int fd, std::string& sink, size_t limit) {
+    char buffer[65536];
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0) return errno == EINTR || errno == EAGAIN;
+    if (n == 0) return false;
+    size_t room = sink.size() < limit ? limit - sink.size() : 0;
+    sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
+    return true;
+}
+
+void kill_orphans() {
+    // Processes the program started and left behind are our children now (subreaper).
+    for (;;) {
+        pid_t pid = waitpid(-1, nullptr, WNOHANG);
+        if (pid <= 0) break;
+    }
+    DIR* proc = opendir("/proc");
+    if (!proc) return;
+    pid_t self = getpid();
+    while (dirent* entry = readdir(proc)) {
+        pid_t pid = atoi(entry->d_name);
+        if (pid <= 0) continue;
+        std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
+        std::string line;
+        std::getline(stat, line);
+        size_t close_paren = line.rfind(')');
+        if (close_paren == std::string::npos) continue;
+        char state;
+        int parent = 0;
+        if (sscanf(line.c_str() + close_paren + 1, " %c %d", &state, &parent) != 2) continue;
+        if (parent == self) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+    closedir(proc);
+}
+
+void parse_records(const std::string& text, std::vector<nlohmann::json>& records) {
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) break;  // an incomplete last line: the child died mid-write
+        nlohmann::json record = nlohmann::json::parse(text.begin() + static_cast<long>(start),
+                                                      text.begin() + static_cast<long>(end),
+                                                      nullptr, /*allow_exceptions=*/false);
+        if (record.is_object()) records.push_back(std::move(record));
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+const nlohmann::json* ExecutionOutcome::end_record() const {
+    for (const nlohmann::json& record : records)
+        if (record.value("rec", "") == "end") return &record;
+    return nullptr;
+}
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error) {
+    auto started = std::chrono::steady_clock::now();
+    Pipe report, out, err;
+    if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err)) {
+        error = std::string("cannot create pipes: ") + strerror(errno);
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        error = std::string("cannot fork: ") + strerror(errno);
+        return false;
+    }
+    if (pid == 0) exec_child(request, report, out, err);
+    setpgid(pid, pid);  // also here: no race with the child's own setpgid
+    close_fd(report.write);
+    close_fd(out.write);
+    close_fd(err.write);
+
+    std::string report_text;
+    pollfd fds[3] = {{report.read, POLLIN, 0}, {out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
+    std::string* sinks[3] = {&report_text, &outcome.output, &outcome.errors};
+    size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
+    uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
+    int open_count = 3;
+    int status = 0;
+    bool reaped = false;
+    while (open_count > 0 || !reaped) {
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started).count();
+        if (deadline_ms && static_cast<uint64_t>(elapsed) > deadline_ms && !outcome.killed_by_parent) {
+            kill(-pid, SIGKILL);
+            outcome.killed_by_parent = true;
+        }
+        if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+            reaped = true;
+            // The program's own children may keep the pipes open: they go too.
+            kill(-pid, SIGKILL);
+        }
+        if (open_count == 0) {  // output closed, program still running
+            usleep(2000);
+            continue;
+        }
+        int ready = poll(fds, 3, 50);
+        if (ready < 0 && errno != EINTR) break;
+        for (int i = 0; i < 3; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (!drain(fds[i].fd, *sinks[i], limits[i])) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            }
+        }
+    }
+    for (auto& fd : fds) close_fd(fd.fd);
+    kill_orphans();
+
+    parse_records(report_text, outcome.records);
+    if (WIFEXITED(status)) {
+        outcome.exited = true;
+        outcome.exit_status = WEXITSTATUS(status);
+        outcome.runtime_stopped = outcome.exit_status == protocol::kExitStopped;
+        outcome.runtime_error = outcome.exit_status == protocol::kExitRuntimeError;
+    } else if (WIFSIGNALED(status)) {
+        outcome.signal = WTERMSIG(status);
+    }
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return true;
+}
+
+}  // namespace baton::scheduler

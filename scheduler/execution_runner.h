@@ -1,0 +1,47 @@
+// Runs one execution of an instrumented program in a child process and collects what it
+// reported (scheduler/protocol.h), what it printed, and how it ended. The child runs in its
+// own process group with core dumps off and address-space randomization off (so an execution
+// is the same every time); when it ends or overruns its time, everything it started is killed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace baton::scheduler {
+
+struct RunRequest {
+    std::string program;
+    std::vector<std::string> arguments;
+    std::string strategy = "default";
+    uint64_t seed = 0;
+    uint64_t max_steps = 0;      // 0: the runtime's default
+    uint64_t time_limit_ms = 0;  // watchdog inside the child; the parent allows a grace period
+    size_t output_limit = 1 << 20;  // bytes of stdout and of stderr kept
+};
+
+struct ExecutionOutcome {
+    std::vector<nlohmann::json> records;  // from the report channel, in order
+    bool exited = false;                  // exit status valid
+    int exit_status = 0;
+    int signal = 0;                       // killed by this signal (0: not)
+    bool killed_by_parent = false;        // the child overran its time and was killed
+    bool runtime_stopped = false;         // the runtime ended it after a finding
+    bool runtime_error = false;           // baton's runtime could not run it
+    std::string output;                   // stdout (up to output_limit)
+    std::string errors;                   // stderr (up to output_limit)
+    double seconds = 0;
+
+    // The "end" record, if the execution reached its end.
+    const nlohmann::json* end_record() const;
+};
+
+// Returns false (and an error message) only if the child could not be started at all.
+bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error);
+
+// Makes this process the reaper of orphans left by programs under test, so none survives.
+void become_subreaper();
+
+}  // namespace baton::scheduler

@@ -177,7 +177,8 @@ KeyedFinding RuntimeFindings::no_progress(const json& record) {
         } else if (waits == "join") {
             role = fmt::format("waits to join thread {}", number(thread, "object"));
         } else if (state == "waiting") {
-            role = fmt::format("waits for {} {}", waits, object_name(number(thread, "object")));
+            bool on = waits == "condition variable" || waits == "futex" || waits == "barrier";
+            role = fmt::format("waits {} {} {}", on ? "on" : "for", waits, object_name(number(thread, "object")));
             if (thread.contains("holder")) {
                 uint64_t holder = number(thread, "holder");
                 role += holder == static_cast<uint64_t>(id) ? ", which it holds itself"

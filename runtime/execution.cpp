@@ -146,6 +146,9 @@ WakeReason Execution::wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
     schedule();
     WakeReason reason = thread.wake_reason;
     thread.wait = Wait{};
+    // A spurious wakeup is the scheduler's doing: the loop around the wait that sees
+    // nothing changed is not the thread spinning.
+    if (reason == WakeReason::Spurious) thread.reads_since_progress = 0, thread.spin_states.clear();
     return reason;
 }
 

@@ -66,8 +66,32 @@ void send_race(const PendingRace& race, uint64_t current_value) {
     record.creation_sites(named).send();
 }
 
+// Racy locations are hot (every access to them synchronizes): remember the last few.
+struct RacyCache {
+    static constexpr size_t kEntries = 8;
+    uintptr_t granule[kEntries] = {};
+    RacyLocation* location[kEntries] = {};
+    uint64_t generation = ~uint64_t{0};
+} g_racy_cache;
+
+RacyLocation& racy_location(uintptr_t granule) {
+    SyncObjects& objects = execution().objects();
+    RacyCache& cache = g_racy_cache;
+    if (cache.generation != objects.generation()) {
+        cache = RacyCache{};
+        cache.generation = objects.generation();
+    }
+    size_t slot = (granule >> 3) % RacyCache::kEntries;
+    if (cache.granule[slot] != granule || !cache.location[slot]) {
+        cache.granule[slot] = granule;
+        cache.location[slot] = &objects.get<RacyLocation>(granule);
+        cache.generation = objects.generation();  // get() may have replaced an object
+    }
+    return *cache.location[slot];
+}
+
 void synchronize_racy(Thread& thread, uintptr_t granule, uint8_t flags) {
-    auto& location = execution().objects().get<RacyLocation>(granule);
+    RacyLocation& location = racy_location(granule);
     thread.clock.join(location.clock);
     if (is_write(flags)) {
         location.clock.join(thread.clock);
@@ -140,6 +164,8 @@ void check_granule(Thread& thread, uintptr_t address, uint32_t size, uint8_t fla
     if (racing) {
         AccessRecord previous = *racing;
         report_race(thread, granule, address, size, flags, pc, previous);
+        // From now on the location synchronizes; this access is the first to do so.
+        synchronize_racy(thread, address & ~uintptr_t{7}, flags);
     }
     int slot = same >= 0 ? same : subsumed >= 0 ? subsumed : empty;
     if (slot < 0) slot = records[0].victim++ % Granule::kRecords;

@@ -18,7 +18,7 @@
 
 namespace baton::rt {
 
-constexpr uint32_t kSpinThreshold = 16;
+constexpr uint32_t kSpinThreshold = 4;
 
 // Returns true if the thread was parked (and has been woken since): memory may have changed.
 bool suspect_spin(Thread& thread, uintptr_t address, size_t size, uintptr_t pc,

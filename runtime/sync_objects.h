@@ -39,6 +39,7 @@ public:
         }
         auto object = std::make_unique<T>();
         T& result = *object;
+        if (it != objects_.end()) ++generation_;  // an object of another kind dies
         objects_[address] = std::move(object);
         if (created) *created = true;
         return result;
@@ -51,17 +52,30 @@ public:
         return static_cast<T*>(it->second.get());
     }
 
-    void erase(uintptr_t address) { objects_.erase(address); }
+    void erase(uintptr_t address) {
+        if (objects_.erase(address)) ++generation_;
+    }
 
     void erase_range(uintptr_t begin, uintptr_t end) {
         if (objects_.empty()) return;
-        objects_.erase(objects_.lower_bound(begin), objects_.lower_bound(end));
+        auto first = objects_.lower_bound(begin), last = objects_.lower_bound(end);
+        if (first == last) return;
+        objects_.erase(first, last);
+        ++generation_;
     }
 
-    void clear() { objects_.clear(); }
+    void clear() {
+        objects_.clear();
+        ++generation_;
+    }
+
+    // Changes whenever an object is destroyed: pointers cached under an older generation
+    // may dangle.
+    uint64_t generation() const { return generation_; }
 
 private:
     std::map<uintptr_t, std::unique_ptr<SyncObject>> objects_;
+    uint64_t generation_ = 0;
 };
 
 }  // namespace baton::rt

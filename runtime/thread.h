@@ -82,7 +82,7 @@ struct Thread {
 
     // Busy-wait detection (runtime/spin_detector.h).
     uint32_t reads_since_progress = 0;
-    uint32_t spin_threshold = 16;  // kSpinThreshold
+    uint32_t spin_threshold = 4;  // kSpinThreshold
     std::vector<uint64_t> spin_states;
     std::vector<SpinRead> spin_reads;
     bool parked_for_spin = false;

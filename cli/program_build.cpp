@@ -114,10 +114,10 @@ std::string instrumentation_problem(const std::string& path) {
         if (library.find("libtsan") != std::string::npos) tsan_runtime = true;
     }
     if (tsan_runtime)
-        return "was linked with ThreadSanitizer's own runtime: rebuild it with baton-cc (or baton-c++)";
-    if (!references_tsan) return "is not instrumented: rebuild it with baton-cc (or baton-c++)";
+        return "was linked with ThreadSanitizer's own runtime: rebuild with baton-cc (or baton-c++)";
+    if (!references_tsan) return "is not instrumented: rebuild with baton-cc (or baton-c++)";
     if (!baton_runtime)
-        return "is instrumented but not linked with baton's runtime: rebuild it with baton-cc (or baton-c++)";
+        return "is instrumented but not linked with baton's runtime: rebuild with baton-cc (or baton-c++)";
     return "";
 }
 

@@ -155,15 +155,20 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     int open_count = 3;
     int status = 0;
     bool reaped = false;
+    int64_t reaped_at_ms = 0;
     while (open_count > 0 || !reaped) {
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started).count();
+        // Processes the program left behind (in another session) may hold the pipes open:
+        // once the program has ended, wait a little for the rest of its output, no more.
+        if (reaped && elapsed - reaped_at_ms > 200) break;
         if (deadline_ms && static_cast<uint64_t>(elapsed) > deadline_ms && !outcome.killed_by_parent) {
             kill(-pid, SIGKILL);
             outcome.killed_by_parent = true;
         }
         if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
             reaped = true;
+            reaped_at_ms = elapsed;
             // The program's own children may keep the pipes open: they go too.
             kill(-pid, SIGKILL);
         }

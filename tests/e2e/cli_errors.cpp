@@ -1,0 +1,178 @@
+// The command line's contract on bad input (exit 2, one clear line on stderr, nothing on
+// stdout) and on builds: baton-cc as CC in a multi-file make, with clang and with gcc.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+
+namespace fs = std::filesystem;
+using baton::e2e::baton_binary;
+using baton::e2e::CommandResult;
+using baton::e2e::run_command;
+using baton::e2e::source_path;
+
+namespace {
+
+class TempDir {
+public:
+    TempDir() {
+        char pattern[] = "/tmp/baton-test.XXXXXX";
+        path_ = mkdtemp(pattern);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string file(const std::string& name, const std::string& text = "") const {
+        std::string path = path_ + "/" + name;
+        if (!text.empty()) std::ofstream(path) << text;
+        return path;
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+int count_lines(const std::string& text) {
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void expect_usage_error(const CommandResult& result, const std::string& fragment) {
+    EXPECT_EQ(result.status, 2);
+    EXPECT_EQ(result.out, "") << "nothing may be written on stdout";
+    EXPECT_EQ(count_lines(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(fragment), std::string::npos) << result.err;
+}
+
+CommandResult check(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {baton_binary("baton"), "check"});
+    return run_command(arguments);
+}
+
+const char* kRacyProgram = R"(#include <pthread.h>
+int shared;
+void* work(void* arg) { shared++; return arg; }
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, 0, work, 0);
+    pthread_create(&b, 0, work, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    return 0;
+}
+)";
+
+TEST(CheckErrors, MissingFile) { expect_usage_error(check({"/nonexistent/race.c"}), "cannot read"); }
+
+TEST(CheckErrors, Directory) { expect_usage_error(check({"/tmp"}), "directory"); }
+
+TEST(CheckErrors, NoProgram) { expect_usage_error(check({}), "no program"); }
+
+TEST(CheckErrors, UnknownOption) { expect_usage_error(check({"--frobnicate", "x.c"}), "unknown option"); }
+
+TEST(CheckErrors, BadOptionValue) {
+    expect_usage_error(check({"--max-executions", "many", "x.c"}), "--max-executions");
+    expect_usage_error(check({"--format", "xml", "x.c"}), "--format");
+    expect_usage_error(check({"--time-limit"}), "needs a value");
+}
+
+TEST(CheckErrors, UnknownCommand) {
+    auto result = run_command({baton_binary("baton"), "frobnicate"});
+    expect_usage_error(result, "unknown command");
+}
+
+TEST(CheckErrors, CompileErrorShowsDiagnostics) {
+    TempDir dir;
+    std::string file = dir.file("broken.c", "int main(void) { return undefined_name; }\n");
+    auto result = check({"--format", "json", file});
+    EXPECT_EQ(result.status, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("undefined_name"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("cannot compile"), std::string::npos) << result.err;
+}
+
+TEST(CheckErrors, BinaryNotInstrumented) {
+    TempDir dir;
+    std::string source = dir.file("plain.c", kRacyProgram);
+    std::string binary = dir.path() + "/plain";
+    ASSERT_EQ(run_command({"/usr/bin/cc", "-o", binary, source, "-pthread"}).status, 0);
+    expect_usage_error(check({binary}), "not instrumented: rebuild with baton-cc");
+}
+
+TEST(CheckErrors, BinaryBuiltWithThreadSanitizerRuntime) {
+    TempDir dir;
+    std::string source = dir.file("tsan.c", kRacyProgram);
+    std::string binary = dir.path() + "/tsan";
+    ASSERT_EQ(run_command({"/usr/bin/clang", "-fsanitize=thread", "-o", binary, source}).status, 0);
+    expect_usage_error(check({binary}), "ThreadSanitizer's own runtime");
+}
+
+TEST(CheckErrors, NotAnExecutable) {
+    TempDir dir;
+    std::string text = dir.file("notes.txt", "hello\n");
+    expect_usage_error(check({text}), "neither a C/C++ source file nor an executable");
+}
+
+TEST(CompilerWrapper, MakeWithBatonCcOnMultiFileProject) {
+    TempDir dir;
+    fs::copy(source_path("tests/e2e/projects/multi"), dir.path(), fs::copy_options::recursive);
+    auto build = run_command({"/usr/bin/make", "CC=" + baton_binary("baton-cc")}, dir.path());
+    ASSERT_EQ(build.status, 0) << build.out << build.err;
+    auto result = check({"--format", "json", "--max-executions", "3", dir.path() + "/prog"});
+    EXPECT_EQ(result.status, 1) << result.err;
+    auto report = nlohmann::json::parse(result.out);
+    ASSERT_FALSE(report["findings"].empty());
+    EXPECT_EQ(report["findings"][0]["kind"], "data-race");
+    EXPECT_NE(report["findings"][0]["message"].get<std::string>().find("'counter'"), std::string::npos);
+}
+
+TEST(CompilerWrapper, GccBuildsForTheSameRuntime) {
+    TempDir dir;
+    std::string source = dir.file("race.c", kRacyProgram);
+    std::string binary = dir.path() + "/race";
+    setenv("BATON_CC", "gcc", 1);
+    auto build = run_command({baton_binary("baton-cc"), "-o", binary, source});
+    unsetenv("BATON_CC");
+    ASSERT_EQ(build.status, 0) << build.err;
+    auto result = check({"--format", "json", "--max-executions", "2", binary});
+    EXPECT_EQ(result.status, 1) << result.err;
+    auto report = nlohmann::json::parse(result.out);
+    ASSERT_FALSE(report["findings"].empty());
+    EXPECT_NE(report["findings"][0]["message"].get<std::string>().find("'shared'"), std::string::npos);
+}
+
+TEST(CompilerWrapper, CompileOnlyProducesAnInstrumentedObject) {
+    TempDir dir;
+    std::string source = dir.file("unit.c", "int x; void f(void) { x++; }\n");
+    std::string object = dir.path() + "/unit.o";
+    ASSERT_EQ(run_command({baton_binary("baton-cc"), "-c", source, "-o", object}).status, 0);
+    auto symbols = run_command({"/usr/bin/nm", object});
+    EXPECT_NE(symbols.out.find("__tsan_"), std::string::npos) << symbols.out;
+}
+
+TEST(Check, ProgramArgumentsArePassed) {
+    TempDir dir;
+    std::string source = dir.file("args.c", R"(#include <string.h>
+int main(int argc, char** argv) { return argc == 3 && strcmp(argv[2], "two") == 0 ? 0 : 7; }
+)");
+    auto good = check({"--max-executions", "1", source, "--", "one", "two"});
+    EXPECT_EQ(good.status, 0) << good.out << good.err;
+    auto bad = check({"--format", "json", "--max-executions", "1", source, "--", "one"});
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.out.find("exited with status 7"), std::string::npos) << bad.out;
+}
+
+TEST(Check, LeavesNoProcessBehind) {
+    auto result = check({"--max-executions", "2", source_path("testcases/robustness/fork_orphan.c")});
+    EXPECT_EQ(result.status, 0) << result.out << result.err;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        std::ifstream cmdline(entry.path() / "cmdline");
+        std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(text.find("987654"), std::string::npos) << "left behind: " << entry.path();
+    }
+}
+
+}  // namespace

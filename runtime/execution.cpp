@@ -81,9 +81,8 @@ Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_
         delete thread;
         return nullptr;
     }
-    // The stack may have belonged to a finished thread: forget what happened there.
-    shadow_->reset(thread->fiber->stack_low(), thread->fiber->stack_high());
-    objects_.erase_range(thread->fiber->stack_low(), thread->fiber->stack_high());
+    // The stack and TLS may reuse a finished thread's memory: forget what happened there.
+    forget_memory_of(*thread->fiber);
     // Everything the parent did so far happens before the child's first step.
     thread->clock.assign(parent.clock);
     thread->clock.set(thread->id, 1);
@@ -125,8 +124,20 @@ void Execution::exit_current(void* result) {
     fatal("finished thread %u was resumed", thread.id);
 }
 
+void Execution::forget_memory_of(const Fiber& fiber) {
+    shadow_->reset(fiber.stack_low(), fiber.stack_high());
+    objects_.erase_range(fiber.stack_low(), fiber.stack_high());
+    if (fiber.tls_high() > fiber.tls_low()) {
+        shadow_->reset(fiber.tls_low(), fiber.tls_high());
+        objects_.erase_range(fiber.tls_low(), fiber.tls_high());
+    }
+}
+
 void Execution::reap_finished_fibers() {
     for (Thread* thread : threads_to_reap_) {
+        // The memory goes back to the heap (TLS) or to the stack cache: whoever gets it next
+        // starts with no history.
+        forget_memory_of(*thread->fiber);
         Fiber::destroy(thread->fiber);
         thread->fiber = nullptr;
     }

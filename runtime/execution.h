@@ -78,6 +78,7 @@ private:
     [[noreturn]] void report_step_bound();
     void switch_to(Thread& next);
     void reap_finished_fibers();
+    void forget_memory_of(const Fiber& fiber);
     void unpark_readers(uintptr_t address, uint32_t size);
     void record_decision(ThreadId chosen);
     static void thread_entry(void* arg);

@@ -48,6 +48,8 @@ AllocateTls g_allocate_tls = nullptr;
 DeallocateTls g_deallocate_tls = nullptr;
 CallTlsDtors g_call_tls_dtors = nullptr;
 size_t g_tid_offset = kDefaultTidOffset;
+size_t g_static_tls_size = 0;   // glibc's dl_tls_static_size: TLS blocks plus the TCB
+size_t g_thread_struct_size = 2368;  // sizeof(struct pthread) in glibc 2.36
 bool g_have_fsgsbase = false;
 
 long raw_syscall2(long number, long a, long b) {
@@ -79,6 +81,13 @@ void resolve_glibc_entry_points() {
     // libthread_db's descriptor of struct pthread::tid: {bit size, count, byte offset}.
     if (auto* tid = static_cast<const unsigned*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid")))
         g_tid_offset = tid[2];
+    if (auto* size = static_cast<const unsigned*>(dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread")))
+        g_thread_struct_size = size[0];
+    using StaticInfo = void (*)(size_t*, size_t*);
+    if (auto info = reinterpret_cast<StaticInfo>(dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info"))) {
+        size_t align = 0;
+        info(&g_static_tls_size, &align);
+    }
     g_have_fsgsbase = (getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */) != 0;
 }
 
@@ -158,6 +167,9 @@ Fiber* Fiber::create(Entry entry, void* arg, size_t stack_size, void* user_stack
     fiber->stack_high_ = (fiber->stack_low_ + stack_size) & ~uintptr_t{15};
     fiber->tcb_ = allocate_thread_control_block();
     fiber->owns_tcb_ = true;
+    auto tcb = reinterpret_cast<uintptr_t>(fiber->tcb_);
+    fiber->tls_low_ = tcb - g_static_tls_size;
+    fiber->tls_high_ = tcb + g_thread_struct_size;
 
     // The frame baton_context_switch pops: MXCSR/x87 control word, r15..r12, rbx, rbp and the
     // return address baton_context_entry, which calls rbx(r12) with a 16-byte aligned stack.

@@ -38,6 +38,10 @@ public:
         return address >= guard_low_ && address < stack_low_;
     }
     void* thread_pointer() const { return tcb_; }
+    // The fiber's static TLS block and thread control block (a heap allocation of the
+    // dynamic linker's), conservatively bounded; empty for the initial fiber.
+    uintptr_t tls_low() const { return tls_low_; }
+    uintptr_t tls_high() const { return tls_high_; }
 
     // Runs the TLS destructors glibc registered for the running fiber (C++ thread_local
     // objects); called by a thread's own fiber as it exits.
@@ -54,6 +58,8 @@ private:
     uintptr_t guard_low_ = 0;
     uintptr_t stack_low_ = 0;
     uintptr_t stack_high_ = 0;
+    uintptr_t tls_low_ = 0;
+    uintptr_t tls_high_ = 0;
 };
 
 }  // namespace baton::rt

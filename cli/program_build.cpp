@@ -148,7 +148,8 @@ bool prepare_program(const std::string& path, PreparedProgram& program, std::str
     }
     program.temporary_directory = pattern;
     program.executable = program.temporary_directory + "/" + fs::path(path).stem().string();
-    std::vector<std::string> command{tool_path(is_cxx_source(path) ? "baton-c++" : "baton-cc"),
+    bool cxx = is_cxx_source(path);
+    std::vector<std::string> command{tool_path(cxx ? "baton-c++" : "baton-cc"), cxx ? "-std=gnu++20" : "-std=gnu17",
                                      "-o", program.executable, path, "-lm"};
     int status = run(command);
     if (status != 0) {

@@ -18,6 +18,16 @@ std::string clean_name(const std::string& name) {
     return name;
 }
 
+// Lambdas as a person would name them: clang's "main::$_0::operator()() const" and gcc's
+// "main::{lambda()#1}::operator()() const" become "lambda in main".
+std::string readable_function(const std::string& name) {
+    size_t clang_lambda = name.find("::$_");
+    size_t gcc_lambda = name.find("::{lambda(");
+    size_t cut = std::min(clang_lambda, gcc_lambda);
+    if (cut == std::string::npos || name.find("::operator()", cut) == std::string::npos) return name;
+    return "lambda in " + name.substr(0, cut);
+}
+
 }  // namespace
 
 Symbolizer::Symbolizer() {
@@ -71,8 +81,9 @@ Frame Symbolizer::frame(uint64_t pc) {
         llvm::consumeError(info.takeError());
         return frame;
     }
-    frame.location.function = clean_name(info->FunctionName);
+    frame.location.function = readable_function(clean_name(info->FunctionName));
     std::string file = clean_name(info->FileName);
+    if (!file.empty()) file = std::filesystem::path(file).lexically_normal().string();
     if (!file.empty() && info->Line > 0) {
         frame.location.file = display_path(file);
         frame.location.line = static_cast<int>(info->Line);
@@ -81,13 +92,29 @@ Frame Symbolizer::frame(uint64_t pc) {
     return frame;
 }
 
+namespace {
+
+// Code the program's author did not write, though compiled into the program: inline
+// functions of the C and C++ standard libraries' headers.
+bool is_system_header(const std::string& file) {
+    for (std::string_view prefix : {"/usr/include/", "/usr/lib/gcc/", "/usr/lib/llvm-", "/usr/local/include/"})
+        if (starts_with(file, prefix)) return true;
+    return false;
+}
+
+}  // namespace
+
 std::vector<Frame> Symbolizer::program_frames(const std::vector<uint64_t>& pcs) {
-    std::vector<Frame> all, program;
+    std::vector<Frame> all, program, authored;
     for (uint64_t pc : pcs) {
         Frame f = frame(pc);
-        if (is_program_module(f.module) && f.location.known()) program.push_back(f);
+        if (is_program_module(f.module) && f.location.known()) {
+            program.push_back(f);
+            if (!is_system_header(f.location.file)) authored.push_back(f);
+        }
         all.push_back(std::move(f));
     }
+    if (!authored.empty()) return authored;
     return program.empty() ? all : program;
 }
 

@@ -26,9 +26,11 @@ inline Thread& enter_runtime(uintptr_t caller_sp) {
 }
 
 // The prologue of an interposed synchronization function: before the runtime starts (in
-// constructors of libraries loaded earlier) there is one thread and nothing to model.
+// constructors of libraries loaded earlier) there is one thread and nothing to model; and
+// when the runtime's own code calls it (the unwinder locks a mutex, say), it must not become
+// a scheduling point: the call returns `fallback` at once.
 #define BATON_ENTER(fallback)                  \
-    if (!::baton::rt::g_runtime_active) return fallback; \
+    if (!::baton::rt::g_runtime_active || ::baton::rt::g_runtime_depth > 0) return fallback; \
     ::baton::rt::RuntimeScope baton_scope;     \
     ::baton::rt::Thread& self = ::baton::rt::enter_runtime(BATON_CALLER_SP); \
     (void)self

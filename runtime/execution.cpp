@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "runtime/fatal.h"
+#include "runtime/program_pc.h"
 #include "runtime/race_detector.h"
 #include "runtime/signals.h"
 #include "scheduler/protocol.h"
@@ -58,6 +59,7 @@ void Execution::initialize() {
     current_ = main_thread;
     live_count_ = 1;
 
+    note_program_code();
     channel_.open();
     Record("start").field("pid", static_cast<int64_t>(getpid())).field("version", protocol::kVersion).send();
     install_signal_handlers(env_number(protocol::kEnvTimeLimitMs, 0));
@@ -145,7 +147,7 @@ void Execution::reap_finished_fibers() {
 }
 
 void Execution::yield(uintptr_t pc) {
-    current_->op_pc = pc;
+    current_->op_pc = program_pc(pc);
     schedule();
 }
 
@@ -153,7 +155,7 @@ WakeReason Execution::wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
                            uint64_t deadline, uint64_t token) {
     Thread& thread = *current_;
     thread.wait = Wait{&kind, object, deadline, token, false};
-    thread.op_pc = pc;
+    thread.op_pc = program_pc(pc);
     schedule();
     WakeReason reason = thread.wake_reason;
     thread.wait = Wait{};
@@ -173,10 +175,20 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
         if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run});
     }
     timeouts_begin = options.size();
+    // Time only moves forward: a wait may time out once its deadline has passed, or if its
+    // deadline is the next one to come (the scheduler then moves time there). Letting a
+    // later deadline expire first would have a thread sleep longer than it asked.
+    uint64_t horizon = kNoDeadline;
+    for (Thread* thread : threads_) {
+        const Wait& wait = thread->wait;
+        if (thread->status == ThreadStatus::Live && wait.kind && !wait.kind->ready(*thread))
+            horizon = std::min(horizon, wait.deadline);
+    }
+    horizon = std::max(horizon, now_);
     for (Thread* thread : threads_) {
         const Wait& wait = thread->wait;
         if (thread->status == ThreadStatus::Live && wait.kind && wait.deadline != kNoDeadline &&
-            !wait.kind->ready(*thread))
+            wait.deadline <= horizon && !wait.kind->ready(*thread))
             options.push_back({thread->id, Kind::Timeout});
     }
     // Earliest deadline first: the order in which time would expire them.

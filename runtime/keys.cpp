@@ -70,17 +70,20 @@ void run_thread_destructors(Thread& thread) {
 }
 
 int run_once(uintptr_t control, void (*routine)(), uintptr_t pc) {
-    if (!g_runtime_active) {
-        // Before the runtime starts, only the main thread exists.
-        auto* flag = reinterpret_cast<int*>(control);
+    // The control word (pthread_once_t, once_flag) is 0 until the routine has run; the
+    // model keeps it so, whichever path ran the routine.
+    auto* flag = reinterpret_cast<int*>(control);
+    if (!g_runtime_active || g_runtime_depth > 0) {
+        // Before the runtime starts, only the main thread exists; inside the runtime (the
+        // unwinder initializing itself), nothing is modelled.
         if (*flag == 0) *flag = 1, routine();
         return 0;
     }
     RuntimeScope scope;
     enter_runtime(BATON_CALLER_SP);
     execution().yield(pc);
-    bool created = false;
-    auto& once = execution().objects().get<OnceObject>(control, &created);
+    auto& once = execution().objects().get<OnceObject>(control);
+    if (once.state == OnceObject::State::NotRun && *flag != 0) once.state = OnceObject::State::Done;
     if (once.state == OnceObject::State::Running) {
         execution().wait(kOnceWait, control, pc);
     }
@@ -102,6 +105,7 @@ int run_once(uintptr_t control, void (*routine)(), uintptr_t pc) {
     Thread& after = execution().current();
     auto& done = execution().objects().get<OnceObject>(control);
     done.state = OnceObject::State::Done;
+    *flag = 1;
     done.clock.join(after.clock);
     after.clock.tick(after.id);
     observe_progress(after);

@@ -4,6 +4,7 @@
 //   // expect: data-race on 'mails'     a finding of this kind whose message names 'mails'
 //   // expect: deadlock                  a finding of this kind
 //   // expect: no findings               nothing at all
+//   // may: data-race on 'buffer'        allowed, not required (depends on the schedules)
 //   // baton-check-options: --max-executions 5     extra options for this program
 //
 // Every expectation must be met by a finding, and every finding must be expected.
@@ -32,16 +33,18 @@ struct Expectation {
 struct Testcase {
     std::string path;  // relative to the source directory
     std::vector<Expectation> expected;
+    std::vector<Expectation> allowed;
     bool expects_nothing = false;
     std::vector<std::string> options;
 };
 
 Testcase read_testcase(const std::string& relative) {
-    Testcase testcase{relative, {}, false, {}};
+    Testcase testcase{relative, {}, {}, false, {}};
     std::ifstream file(baton::e2e::source_path(relative));
     std::string line;
     std::regex expect(R"(^\s*//\s*expect:\s*([a-z-]+)(?:\s+on\s+'([^']+)')?\s*$)");
     std::regex nothing(R"(^\s*//\s*expect:\s*no findings\s*$)");
+    std::regex may(R"(^\s*//\s*may:\s*([a-z-]+)(?:\s+on\s+'([^']+)')?\s*$)");
     std::regex options(R"(^\s*//\s*baton-check-options:\s*(.*)$)");
     std::smatch match;
     while (std::getline(file, line)) {
@@ -49,6 +52,8 @@ Testcase read_testcase(const std::string& relative) {
             testcase.expects_nothing = true;
         } else if (std::regex_match(line, match, expect)) {
             testcase.expected.push_back({match[1], match[2]});
+        } else if (std::regex_match(line, match, may)) {
+            testcase.allowed.push_back({match[1], match[2]});
         } else if (std::regex_match(line, match, options)) {
             std::istringstream words(match[1].str());
             for (std::string word; words >> word;) testcase.options.push_back(word);
@@ -105,6 +110,7 @@ TEST_P(Testcases, FindingsMatchExpectations) {
     for (const auto& finding : findings) {
         bool expected = false;
         for (const Expectation& expectation : testcase.expected) expected |= matches(expectation, finding);
+        for (const Expectation& allowance : testcase.allowed) expected |= matches(allowance, finding);
         EXPECT_TRUE(expected) << "unexpected finding:\n" << finding.dump(2);
     }
 }

@@ -201,11 +201,11 @@ KeyedFinding RuntimeFindings::no_progress(const json& record) {
     if (!message.empty()) {
         std::string object = object_name(number(record, "object"));
         int id = finding.stacks.empty() ? 0 : finding.stacks.front().thread;
-        finding.message = fmt::format("deadlock: thread {} {}", id, replace_all(message, "{object}", object));
+        finding.message = fmt::format("thread {} {}", id, replace_all(message, "{object}", object));
     } else if (livelock) {
-        finding.message = fmt::format("livelock: {}, and no other thread will ever change it", spin_part);
+        finding.message = fmt::format("{}, and no other thread will ever change it", spin_part);
     } else {
-        finding.message = "deadlock: " + fmt::format("{}", fmt::join(parts, "; "));
+        finding.message = fmt::format("{}", fmt::join(parts, "; "));
     }
     add_creation_notes(record, finding);
     std::sort(sites.begin(), sites.end());
@@ -218,7 +218,7 @@ KeyedFinding RuntimeFindings::lock_misuse(const json& record) {
     std::string message = replace_all(text(record, "message"), "{object}", object_name(number(record, "object")));
     message = replace_all(message, "{other}", std::to_string(number(record, "other")));
     int thread = static_cast<int>(number(record, "thread"));
-    finding.message = fmt::format("lock misuse: thread {} {}", thread, message);
+    finding.message = fmt::format("thread {} {}", thread, message);
     std::vector<Frame> frames = stack(record["stack"]);
     finding.location = top(frames);
     finding.stacks.push_back({thread, message, frames});
@@ -253,7 +253,7 @@ KeyedFinding RuntimeFindings::crash(const json& record) {
     std::string message = text(record, "message");
     if (record.contains("address") && message.find("overflow") == std::string::npos)
         message += fmt::format(" at address {:#x}", number(record, "address"));
-    finding.message = fmt::format("crash in thread {}: {}", thread, message);
+    finding.message = fmt::format("thread {} crashed: {}", thread, message);
     std::vector<Frame> frames = stack(record["stack"]);
     finding.location = top(frames);
     finding.stacks.push_back({thread, "crashes", frames});

@@ -291,11 +291,15 @@ void Execution::finish() {
         .field("threads", static_cast<uint64_t>(threads_.size()))
         .field("schedule", schedule_)
         .send();
-    if (channel_.standalone() && channel_.findings() > 0)
-        fprintf(stderr, "baton: %u finding(s); run this program with `baton check` for the report\n",
-                channel_.findings());
     finished_ = true;
     g_runtime_active = false;
+    if (channel_.standalone() && channel_.findings() > 0) {
+        // Run on its own, like a ThreadSanitizer build: findings make the exit status 66.
+        fprintf(stderr, "baton: %u finding(s); run this program with `baton check` for the report\n",
+                channel_.findings());
+        fflush(nullptr);
+        _exit(protocol::kExitStandaloneFindings);
+    }
 }
 
 void Execution::stop() {

@@ -28,6 +28,9 @@ constexpr const char* kEnvTimeLimitMs = "BATON_TIME_LIMIT_MS";  // watchdog, rea
 // programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.
 constexpr int kExitStopped = 121;       // a finding ended the execution (deadlock, livelock, ...)
 constexpr int kExitRuntimeError = 122;  // baton's runtime could not continue (message on stderr)
+// Run without baton (no BATON_REPORT_FD), a program that had findings exits with this status
+// (ThreadSanitizer's convention), after one line per finding on stderr.
+constexpr int kExitStandaloneFindings = 66;
 
 // Marker symbol every program linked with the runtime exports; `baton check BINARY` looks for
 // it (and for __tsan_func_entry references) to tell instrumented binaries from others.

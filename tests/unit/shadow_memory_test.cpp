@@ -1,0 +1,52 @@
+#include "runtime/shadow_memory.h"
+
+#include <gtest/gtest.h>
+
+using baton::rt::AccessRecord;
+using baton::rt::Granule;
+using baton::rt::ShadowMemory;
+
+TEST(ShadowMemory, GranulesStartEmptyAndAreStable) {
+    ShadowMemory shadow;
+    uintptr_t address = 0x7f0000001008;
+    Granule& granule = shadow.granule(address);
+    for (const AccessRecord& record : granule.records) EXPECT_EQ(record.clock, 0u);
+    granule.records[0].clock = 5;
+    EXPECT_EQ(shadow.granule(address + 3).records[0].clock, 5u);  // same granule
+    EXPECT_EQ(shadow.granule(address + 8).records[0].clock, 0u);  // the next one
+    EXPECT_EQ(shadow.find(address), &granule);
+}
+
+TEST(ShadowMemory, FindDoesNotCreate) {
+    ShadowMemory shadow;
+    EXPECT_EQ(shadow.find(0x600000000000), nullptr);
+}
+
+TEST(ShadowMemory, ResetForgetsWholeAndPartialPages) {
+    ShadowMemory shadow;
+    uintptr_t page = 0x7f0000010000;
+    for (uintptr_t a = page; a < page + 3 * 4096; a += 8) shadow.granule(a).records[1].clock = 9;
+    shadow.reset(page + 4096 - 16, page + 2 * 4096 + 16);  // end of page 0 .. start of page 2
+    EXPECT_EQ(shadow.granule(page).records[1].clock, 9u);
+    EXPECT_EQ(shadow.granule(page + 4096 - 8).records[1].clock, 0u);
+    EXPECT_EQ(shadow.granule(page + 4096 + 100).records[1].clock, 0u);
+    EXPECT_EQ(shadow.granule(page + 2 * 4096 + 8).records[1].clock, 0u);
+    EXPECT_EQ(shadow.granule(page + 2 * 4096 + 16).records[1].clock, 9u);
+}
+
+TEST(ShadowMemory, AddressesOutsideTheUserHalfShareADummy) {
+    ShadowMemory shadow;
+    Granule& a = shadow.granule(uintptr_t{1} << 50);
+    Granule& b = shadow.granule((uintptr_t{1} << 50) + 4096);
+    EXPECT_EQ(&a, &b);
+}
+
+TEST(AccessRecord, ByteMask) {
+    AccessRecord record{};
+    record.offset = 4;
+    record.size = 4;
+    EXPECT_EQ(record.byte_mask(), 0xF0);
+    record.offset = 0;
+    record.size = 8;
+    EXPECT_EQ(record.byte_mask(), 0xFF);
+}

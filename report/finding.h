@@ -64,6 +64,9 @@ struct Finding {
     std::vector<ThreadStack> stacks;
     std::vector<Step> steps;
     std::string schedule;  // path of the schedule file that replays it, when there is one
+    // Stable identity across edits that move code (baselines, SARIF partialFingerprints);
+    // empty when the producer computes none.
+    std::string fingerprint;
 };
 
 }  // namespace baton::report

@@ -1,0 +1,43 @@
+#include "analyzer/source_location.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/Basic/SourceManager.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+namespace baton::analyzer {
+
+std::string display_path(const std::string& path) {
+    llvm::SmallString<256> absolute(path);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    llvm::SmallString<256> cwd;
+    if (llvm::sys::fs::current_path(cwd)) return std::string(absolute);
+    std::string prefix = std::string(cwd) + "/";
+    std::string text(absolute);
+    if (text.compare(0, prefix.size(), prefix) == 0) return text.substr(prefix.size());
+    return text;
+}
+
+report::SourceLocation to_report_location(clang::SourceLocation location,
+                                          const clang::ASTContext& context,
+                                          const std::string& function) {
+    report::SourceLocation result;
+    result.function = function;
+    if (location.isInvalid()) return result;
+    const clang::SourceManager& sources = context.getSourceManager();
+    clang::PresumedLoc presumed = sources.getPresumedLoc(sources.getExpansionLoc(location));
+    if (presumed.isInvalid()) return result;
+    result.file = display_path(presumed.getFilename());
+    result.line = static_cast<int>(presumed.getLine());
+    result.column = static_cast<int>(presumed.getColumn());
+    return result;
+}
+
+unsigned file_offset(clang::SourceLocation location, const clang::ASTContext& context) {
+    if (location.isInvalid()) return 0;
+    const clang::SourceManager& sources = context.getSourceManager();
+    return sources.getFileOffset(sources.getExpansionLoc(location));
+}
+
+}  // namespace baton::analyzer

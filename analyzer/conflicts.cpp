@@ -33,7 +33,13 @@ static bool conflicting(const AccessSite& write, const AccessSite& other, const 
 }
 
 std::optional<Conflict> first_conflict(std::vector<AccessSite> sites, const ThreadModel& threads) {
-    std::stable_sort(sites.begin(), sites.end(), [](const AccessSite& a, const AccessSite& b) {
+    // Report the access that needs the fix: unlocked writes first, then source order.
+    auto locked = [&threads](const AccessSite& site) {
+        return !threads.effective(site.function->usr, site.access->held).empty();
+    };
+    std::stable_sort(sites.begin(), sites.end(), [&](const AccessSite& a, const AccessSite& b) {
+        bool a_locked = locked(a), b_locked = locked(b);
+        if (a_locked != b_locked) return b_locked;
         return before(a.access->where, b.access->where);
     });
     for (const AccessSite& write : sites) {

@@ -26,7 +26,8 @@ struct Conflict {
 
 std::map<std::string, std::vector<AccessSite>> accesses_by_variable(const Program& program);
 
-// The first write (in source order) that conflicts with some access; nullopt when none does.
+// The write to report (unlocked writes first, then in source order) that conflicts with
+// some access; nullopt when none does.
 std::optional<Conflict> first_conflict(std::vector<AccessSite> sites, const ThreadModel& threads);
 
 // Orders report locations: file, line, column.

@@ -147,7 +147,7 @@ private:
             wait.mutex = keys[0];
             wait.mutex_name = program_.lock_name(keys[0]);
         }
-        wait.rechecked_in_loop = sync.waits_with_predicate;
+        wait.waits_with_predicate = sync.waits_with_predicate;
         facts_.waits.push_back(std::move(wait));
         pending_waits_.push_back(call);
     }
@@ -204,24 +204,23 @@ private:
         return nullptr;
     }
 
-    // A wait is re-checked when the innermost loop around it decides whether to go round
-    // again by a test evaluated with the wait's mutex held: the predicate, under the lock.
+    // Where the innermost loop around each wait tests whether to go round again, and what is
+    // held there; the check decides (with the callers' locks) whether that re-tests the
+    // predicate under the mutex.
     void finish_waits() {
         for (std::size_t i = 0; i < pending_waits_.size(); ++i) {
             CondWait& wait = facts_.waits[facts_.waits.size() - pending_waits_.size() + i];
             const Expr* call = pending_waits_[i];
             if (const IfStmt* branch = enclosing_if(call, parents_)) {
                 wait.enclosing_if = where(branch->getIfLoc());
-                if (!wait.rechecked_in_loop) wait.fixits = if_to_while_fixits(*branch, context_);
+                wait.fixits = if_to_while_fixits(*branch, context_);
             }
             const Stmt* loop = innermost_loop(call, parents_);
-            if (wait.rechecked_in_loop || !loop) continue;
+            if (!loop) continue;
             for (const Expr* test : loop_exit_tests(loop, context_)) {
                 const Lockset* held = held_at(test);
-                if (wait.mutex.empty() || !held || held->count(wait.mutex))
-                    wait.rechecked_in_loop = true;
+                wait.loop_tests_held.push_back(held ? *held : Lockset{});
             }
-            if (wait.rechecked_in_loop) wait.fixits.clear();
         }
     }
 

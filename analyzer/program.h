@@ -81,7 +81,10 @@ struct CondWait {
     std::string mutex_name;
     SourceLocation where;
     Lockset held;
-    bool rechecked_in_loop = false;  // inside a loop that re-tests a predicate under the mutex
+    bool waits_with_predicate = false;  // cv.wait(lock, pred): the loop is inside the library
+    // Locks held where the innermost loop around the wait decides whether to go round again
+    // (its condition, or its `if (...) break;` tests); empty when the wait is in no loop.
+    std::vector<Lockset> loop_tests_held;
     SourceLocation enclosing_if;     // the `if` that tests the predicate once, when there is one
     std::vector<FixIt> fixits;
 };

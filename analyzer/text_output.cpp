@@ -1,5 +1,7 @@
 #include "analyzer/text_output.h"
 
+#include <algorithm>
+
 namespace baton::analyzer {
 
 namespace {
@@ -28,10 +30,22 @@ void write_one(const char* severity, const char* severity_color, const std::stri
     const std::string& line = sources.line(at.file, at.line);
     if (!at.known() || line.empty()) return;
     out << line << '\n' << indent_to(line, at.column) << paint(kGreen) << '^' << paint(kReset) << '\n';
+    // Fix-its on this line go on one line under the caret, each at its column, as clang shows
+    // them; one that would overlap the previous starts a line of its own.
+    std::vector<const report::FixIt*> here;
     for (const report::FixIt& fix : fixits)
         if (fix.begin.file == at.file && fix.begin.line == at.line && fix.end.line == at.line)
-            out << indent_to(line, fix.begin.column) << paint(kGreen) << fix.replacement
-                << paint(kReset) << '\n';
+            here.push_back(&fix);
+    std::sort(here.begin(), here.end(), [](auto* a, auto* b) { return a->begin.column < b->begin.column; });
+    std::string hint;
+    for (const report::FixIt* fix : here) {
+        if (static_cast<int>(hint.size()) >= fix->begin.column) {
+            out << paint(kGreen) << hint << paint(kReset) << '\n';
+            hint.clear();
+        }
+        hint += indent_to(line, fix->begin.column).substr(hint.size()) + fix->replacement;
+    }
+    if (!hint.empty()) out << paint(kGreen) << hint << paint(kReset) << '\n';
 }
 
 }  // namespace

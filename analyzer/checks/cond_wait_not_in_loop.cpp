@@ -17,11 +17,23 @@ std::vector<FixIt> if_to_while_fixits(const clang::IfStmt& branch, clang::ASTCon
     return {FixIt{begin, end, "while"}};
 }
 
-void CondWaitNotInLoopCheck::run(const Program& program, const ThreadModel&,
+// The loop re-checks the predicate when one of its tests runs with the wait's mutex held.
+// A wait without the mutex held is baton-cond-wait-unlocked's; here any loop test will do.
+static bool rechecked(const std::string& function, const CondWait& wait, const ThreadModel& threads) {
+    if (wait.waits_with_predicate) return true;
+    if (wait.loop_tests_held.empty()) return false;
+    std::string mutex = threads.resolve(function, wait.mutex);
+    if (wait.mutex.empty() || !threads.effective(function, wait.held).count(mutex)) return true;
+    for (const Lockset& held : wait.loop_tests_held)
+        if (threads.effective(function, held).count(mutex)) return true;
+    return false;
+}
+
+void CondWaitNotInLoopCheck::run(const Program& program, const ThreadModel& threads,
                                  std::vector<report::Finding>& findings) const {
     for (const auto& [usr, function] : program.functions) {
         for (const CondWait& wait : function.waits) {
-            if (wait.rechecked_in_loop) continue;
+            if (rechecked(usr, wait, threads)) continue;
             report::Finding finding;
             finding.kind = id();
             finding.location = wait.where;
@@ -34,7 +46,7 @@ void CondWaitNotInLoopCheck::run(const Program& program, const ThreadModel&,
             if (wait.enclosing_if.known())
                 finding.notes.push_back({"this 'if' tests the predicate only once, before waiting",
                                          wait.enclosing_if});
-            finding.fixits = wait.fixits;
+            if (wait.loop_tests_held.empty()) finding.fixits = wait.fixits;
             findings.push_back(std::move(finding));
         }
     }

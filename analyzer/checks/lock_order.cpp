@@ -129,7 +129,10 @@ void LockOrderCheck::run(const Program& program, const ThreadModel& threads,
             order += "'" + program.lock_name(start) + "'";
             report::Finding finding;
             finding.kind = id();
-            finding.location = cycle.front()->second;
+            // Where the first order is taken in the thread's own code: the acquisition, or the
+            // call that leads to it.
+            const Edge& first = *cycle.front();
+            finding.location = first.via.empty() ? first.second : first.call;
             finding.message = "lock order inversion: " + order +
                               " are taken in a cycle by threads that can run together, so each "
                               "can hold one lock and wait forever for the next; take them in one "

@@ -109,8 +109,7 @@ nlohmann::json sarif_report(const Outcome& outcome, const AnalysisResult& analys
                                  ".md` in the baton sources for the fix and an example."});
     log.findings = outcome.findings;
     log.failed_files = analysis.failed;
-    llvm::SmallString<256> cwd;
-    if (!llvm::sys::fs::current_path(cwd)) log.base_directory = std::string(cwd);
+    log.base_directory = display_root();
     log.fingerprint_key = kFingerprintKey;
     return report::to_sarif(log);
 }
@@ -188,6 +187,8 @@ int lint_main(int argc, const char** argv) {
         std::fputs(kLintUsage, stdout);
         return 0;
     }
+    llvm::SmallString<256> cwd;
+    if (!llvm::sys::fs::current_path(cwd)) set_display_root(std::string(cwd));
     try {
         return lint(options);
     } catch (const std::exception& error) {

@@ -7,14 +7,24 @@
 
 namespace baton::analyzer {
 
+namespace {
+std::string& root() {
+    static std::string directory;
+    return directory;
+}
+}  // namespace
+
+void set_display_root(const std::string& directory) { root() = directory; }
+
+const std::string& display_root() { return root(); }
+
 std::string display_path(const std::string& path) {
     llvm::SmallString<256> absolute(path);
     llvm::sys::fs::make_absolute(absolute);
     llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
-    llvm::SmallString<256> cwd;
-    if (llvm::sys::fs::current_path(cwd)) return std::string(absolute);
-    std::string prefix = std::string(cwd) + "/";
     std::string text(absolute);
+    if (root().empty()) return text;
+    std::string prefix = root() + "/";
     if (text.compare(0, prefix.size(), prefix) == 0) return text.substr(prefix.size());
     return text;
 }

@@ -21,7 +21,11 @@ report::SourceLocation to_report_location(clang::SourceLocation location,
 // Offset of the expansion location inside its file; 0 when invalid.
 unsigned file_offset(clang::SourceLocation location, const clang::ASTContext& context);
 
-// `path` relative to the working directory when it lies below it, else unchanged.
+// `path` (resolved against the current directory) relative to the display root when it
+// lies below it, else absolute. The root is the directory `baton lint` was started in:
+// ClangTool moves into each compile command's directory while it parses.
 std::string display_path(const std::string& path);
+void set_display_root(const std::string& directory);
+const std::string& display_root();
 
 }  // namespace baton::analyzer

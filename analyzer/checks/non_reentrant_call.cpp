@@ -4,6 +4,7 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
+#include <clang/AST/ParentMap.h>
 #include <clang/Basic/SourceManager.h>
 
 #include "analyzer/conflicts.h"
@@ -177,6 +178,45 @@ bool is_null(const Expr* e, ASTContext& context) {
     return e->IgnoreParenCasts()->isNullPointerConstant(context, Expr::NPC_ValueDependentIsNull);
 }
 
+bool mentions(const Stmt* stmt, const VarDecl* var) {
+    if (!stmt) return false;
+    if (const auto* ref = dyn_cast<DeclRefExpr>(stmt); ref && ref->getDecl() == var) return true;
+    for (const Stmt* child : stmt->children())
+        if (mentions(child, var)) return true;
+    return false;
+}
+
+void returns_of(const Stmt* stmt, std::vector<const ReturnStmt*>& out) {
+    if (!stmt) return;
+    if (const auto* ret = dyn_cast<ReturnStmt>(stmt)) out.push_back(ret);
+    for (const Stmt* child : stmt->children()) returns_of(child, out);
+}
+
+// True when the value of `call` may outlive the calling function: returned, stored outside
+// it, or kept in a local variable that is returned. The rewritten call's buffer is local.
+bool result_may_escape(const CallExpr& call, const CompoundStmt& body) {
+    ParentMap parents(const_cast<CompoundStmt*>(&body));
+    const Stmt* child = &call;
+    const Stmt* parent = parents.getParent(child);
+    while (parent && (isa<ImplicitCastExpr>(parent) || isa<ParenExpr>(parent) || isa<CStyleCastExpr>(parent)))
+        child = parent, parent = parents.getParent(parent);
+    if (!parent || isa<ReturnStmt>(parent)) return true;
+    const VarDecl* holder = nullptr;
+    if (const auto* declaration = dyn_cast<DeclStmt>(parent)) {
+        holder = declaration->isSingleDecl() ? dyn_cast<VarDecl>(declaration->getSingleDecl()) : nullptr;
+        if (!holder || holder->hasGlobalStorage()) return true;
+    } else if (const auto* assign = dyn_cast<BinaryOperator>(parent); assign && assign->isAssignmentOp()) {
+        const auto* target = dyn_cast<DeclRefExpr>(assign->getLHS()->IgnoreParenImpCasts());
+        holder = target ? dyn_cast<VarDecl>(target->getDecl()) : nullptr;
+        if (!holder || holder->hasGlobalStorage()) return true;
+    }
+    if (!holder) return false;  // used on the spot (an argument, a dereference)
+    std::vector<const ReturnStmt*> returns;
+    returns_of(&body, returns);
+    return std::any_of(returns.begin(), returns.end(),
+                       [holder](const ReturnStmt* ret) { return mentions(ret->getRetValue(), holder); });
+}
+
 report::FixIt insertion(clang::SourceLocation at, std::string text, ASTContext& context) {
     report::SourceLocation where = to_report_location(at, context);
     return {where, where, std::move(text)};
@@ -205,8 +245,8 @@ std::vector<FixIt> reentrant_fixits(const CallExpr& call, const FunctionDecl& wi
             return c->getNumArgs() > 0 && !is_null(c->getArg(0), context);
         });
         if (!starts_here) return {};
-    } else if (within.getReturnType()->isPointerType()) {
-        return {};  // the result might be returned, and the buffer would not outlive the call
+    } else if (result_may_escape(call, *body)) {
+        return {};  // the buffer declared in this function would not outlive the result
     }
     std::vector<FixIt> fixes;
     report::SourceLocation name_begin = to_report_location(name_ref->getLocation(), context);

@@ -19,38 +19,46 @@ std::map<std::string, std::vector<AccessSite>> accesses_by_variable(const Progra
     return sites;
 }
 
-static bool conflicting(const AccessSite& write, const AccessSite& other, const ThreadModel& threads,
-                        std::pair<int, int>& contexts) {
-    if (write.access->indexed && other.access->indexed) return false;
-    auto together = threads.parallel({write.function->usr, write.access->offset},
-                                     {other.function->usr, other.access->offset});
+namespace {
+
+// An access with its effective lockset computed once: the pairwise search asks for it often.
+struct LockedSite {
+    AccessSite site;
+    Lockset locks;
+};
+
+bool conflicting(const LockedSite& write, const LockedSite& other, const ThreadModel& threads,
+                 std::pair<int, int>& contexts) {
+    if (write.site.access->indexed && other.site.access->indexed) return false;
+    if (share_a_lock(write.locks, other.locks)) return false;
+    auto together = threads.parallel({write.site.function->usr, write.site.access->offset},
+                                     {other.site.function->usr, other.site.access->offset});
     if (!together) return false;
-    Lockset first = threads.effective(write.function->usr, write.access->held);
-    Lockset second = threads.effective(other.function->usr, other.access->held);
-    if (share_a_lock(first, second)) return false;
     contexts = *together;
     return true;
 }
 
+}  // namespace
+
 std::optional<Conflict> first_conflict(std::vector<AccessSite> sites, const ThreadModel& threads) {
+    std::vector<LockedSite> locked;
+    for (const AccessSite& site : sites)
+        locked.push_back({site, threads.effective(site.function->usr, site.access->held)});
     // Report the access that needs the fix: unlocked writes first, then source order.
-    auto locked = [&threads](const AccessSite& site) {
-        return !threads.effective(site.function->usr, site.access->held).empty();
-    };
-    std::stable_sort(sites.begin(), sites.end(), [&](const AccessSite& a, const AccessSite& b) {
-        bool a_locked = locked(a), b_locked = locked(b);
-        if (a_locked != b_locked) return b_locked;
-        return before(a.access->where, b.access->where);
+    std::stable_sort(locked.begin(), locked.end(), [](const LockedSite& a, const LockedSite& b) {
+        if (a.locks.empty() != b.locks.empty()) return a.locks.empty();
+        return before(a.site.access->where, b.site.access->where);
     });
-    for (const AccessSite& write : sites) {
-        if (!write.access->writes) continue;
+    for (const LockedSite& write : locked) {
+        if (!write.site.access->writes) continue;
         // Prefer a partner elsewhere in the source; the write racing with itself comes last.
         std::optional<Conflict> self;
-        for (const AccessSite& other : sites) {
+        for (const LockedSite& other : locked) {
             std::pair<int, int> contexts;
             if (!conflicting(write, other, threads, contexts)) continue;
-            if (other.access != write.access) return Conflict{write, other, contexts};
-            if (!self) self = Conflict{write, other, contexts};
+            if (other.site.access != write.site.access)
+                return Conflict{write.site, other.site, contexts};
+            if (!self) self = Conflict{write.site, other.site, contexts};
         }
         if (self) return self;
     }

@@ -34,6 +34,7 @@ public:
           spawns_(function, parents_, context) {}
 
     void run() {
+        collect_loop_tests(function_.getBody());
         locks_.replay(
             [this](const CFGElement& element, const LockState& before,
                    const std::vector<std::string>& acquired) { on_element(element, before, acquired); },
@@ -54,7 +55,7 @@ private:
         auto statement = element.getAs<CFGStmt>();
         if (!statement) return;
         const Stmt* stmt = statement->getStmt();
-        held_at_[stmt] = before.must;
+        if (loop_tests_.count(stmt)) held_at_[stmt] = before.must;
         if (const auto* ref = dyn_cast<DeclRefExpr>(stmt)) record_access(*ref, before);
         if (const auto* ret = dyn_cast<ReturnStmt>(stmt)) record_escape(*ret);
         const auto* call = dyn_cast<Expr>(stmt);
@@ -196,6 +197,20 @@ private:
         released_.insert(out.released.begin(), out.released.end());
     }
 
+    // Every expression inside a loop's exit tests: the only places whose locks are asked later.
+    void collect_loop_tests(const Stmt* stmt) {
+        if (!stmt) return;
+        if (is_loop(stmt))
+            for (const Expr* test : loop_exit_tests(stmt, context_)) add_subtree(test);
+        for (const Stmt* child : stmt->children()) collect_loop_tests(child);
+    }
+
+    void add_subtree(const Stmt* stmt) {
+        if (!stmt) return;
+        loop_tests_.insert(stmt);
+        for (const Stmt* child : stmt->children()) add_subtree(child);
+    }
+
     const Lockset* held_at(const Stmt* stmt) const {
         if (!stmt) return nullptr;
         if (auto found = held_at_.find(stmt); found != held_at_.end()) return &found->second;
@@ -290,6 +305,7 @@ private:
     LocksetAnalysis& locks_;
     ParentMap parents_;
     ThreadSpawns spawns_;
+    std::set<const Stmt*> loop_tests_;
     std::map<const Stmt*, Lockset> held_at_;
     std::vector<const Expr*> pending_waits_;
     std::vector<unsigned> waits_for_others_;

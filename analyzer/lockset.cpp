@@ -81,6 +81,14 @@ void LocksetAnalysis::replay(const ElementVisitor& on_element, const ExitVisitor
         if (found == entry_states_.end() || block == &exit) continue;
         LockState state = found->second;
         for (const CFGElement& element : *block) {
+            // Only calls, declarations and destructors change locks: copy the state for those.
+            auto statement = element.getAs<CFGStmt>();
+            bool may_change = !statement || isa<CallExpr>(statement->getStmt()) ||
+                              isa<DeclStmt>(statement->getStmt());
+            if (!may_change) {
+                on_element(element, state, {});
+                continue;
+            }
             LockState before = state;
             std::vector<std::string> acquired = transfer(element, state);
             on_element(element, before, acquired);

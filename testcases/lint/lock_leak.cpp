@@ -15,6 +15,13 @@ bool take(int n) {
     return true;
 }
 
+void take_or_throw(int n) {
+    mutex.lock();
+    if (stock < n) throw std::runtime_error("out of stock");  // lint: baton-lock-leak{throws}
+    stock -= n;
+    mutex.unlock();
+}
+
 bool take_guarded(int n) {
     std::lock_guard<std::mutex> guard(mutex);
     if (stock < n) return false;
@@ -32,6 +39,8 @@ bool take_unique(int n) {
 
 int main() {
     std::thread a([] { take(1); }), b([] { take_guarded(1); }), c([] { take_unique(1); });
+    std::thread d([] { take_or_throw(1); });
+    d.join();
     a.join();
     b.join();
     c.join();

@@ -115,6 +115,7 @@ def nolint_comments_suppress_by_check():
             line.rstrip() + "  // NOLINT(baton-unprotected-shared)\n": 0,
             line.rstrip() + "  // NOLINT\n": 0,
             "    // NOLINTNEXTLINE(baton-*)\n" + line: 0,
+            "    // NOLINTBEGIN(baton-unprotected-shared)\n" + line + "    // NOLINTEND(baton-unprotected-shared)\n": 0,
             line.rstrip() + "  // NOLINT(baton-busy-wait)\n": 1,
         }
         for replacement, status in cases.items():

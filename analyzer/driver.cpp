@@ -71,8 +71,10 @@ std::variant<std::unique_ptr<CompilationDatabase>, std::string> compilation_data
         return std::unique_ptr<CompilationDatabase>(
             std::make_unique<FixedCompilationDatabase>(".", *options.compiler_flags));
     if (options.build_dir) {
-        if (!llvm::sys::fs::is_directory(*options.build_dir))
+        if (!llvm::sys::fs::exists(*options.build_dir))
             return "build directory '" + *options.build_dir + "' does not exist";
+        if (!llvm::sys::fs::is_directory(*options.build_dir))
+            return "'" + *options.build_dir + "' is not a directory (-p takes the build directory)";
         auto database = CompilationDatabase::loadFromDirectory(*options.build_dir, error);
         if (!database)
             return "no compilation database (compile_commands.json) in '" + *options.build_dir + "'";
@@ -91,6 +93,7 @@ std::variant<AnalysisResult, std::string> analyze_files(const LintOptions& optio
     for (const std::string& file : options.files) {
         if (llvm::sys::fs::is_directory(file)) return "'" + file + "' is a directory, not a source file";
         if (!llvm::sys::fs::exists(file)) return "no such file: '" + file + "'";
+        remember_given_path(file);
     }
     auto database = compilation_database(options);
     if (auto* error = std::get_if<std::string>(&database)) return *error;

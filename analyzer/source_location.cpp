@@ -2,6 +2,8 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/Basic/SourceManager.h>
+#include <map>
+
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
@@ -12,17 +14,29 @@ std::string& root() {
     static std::string directory;
     return directory;
 }
+
+std::map<std::string, std::string>& given_paths() {
+    static std::map<std::string, std::string> paths;  // absolute -> as given
+    return paths;
+}
+
+std::string absolute_path(const std::string& path) {
+    llvm::SmallString<256> absolute(path);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    return std::string(absolute);
+}
 }  // namespace
+
+void remember_given_path(const std::string& given) { given_paths()[absolute_path(given)] = given; }
 
 void set_display_root(const std::string& directory) { root() = directory; }
 
 const std::string& display_root() { return root(); }
 
 std::string display_path(const std::string& path) {
-    llvm::SmallString<256> absolute(path);
-    llvm::sys::fs::make_absolute(absolute);
-    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
-    std::string text(absolute);
+    std::string text = absolute_path(path);
+    if (auto given = given_paths().find(text); given != given_paths().end()) return given->second;
     if (root().empty()) return text;
     std::string prefix = root() + "/";
     if (text.compare(0, prefix.size(), prefix) == 0) return text.substr(prefix.size());

@@ -26,6 +26,8 @@ unsigned file_offset(clang::SourceLocation location, const clang::ASTContext& co
 // ClangTool moves into each compile command's directory while it parses.
 std::string display_path(const std::string& path);
 void set_display_root(const std::string& directory);
+// Reports name an input file the way the command line did (`../src/a.c` stays so).
+void remember_given_path(const std::string& given);
 const std::string& display_root();
 
 }  // namespace baton::analyzer

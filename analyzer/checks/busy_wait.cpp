@@ -32,7 +32,8 @@ std::optional<Writer> unprotected_writer(const std::string& variable, const Func
 
 std::string advice(const Variable& variable, bool sleeps) {
     std::string text = "; block instead: wait on a condition variable with '" + variable.name +
-                       "' under a mutex, or on a semaphore";
+                       "' under its mutex, or on a semaphore (an atomic would make the spin "
+                       "correct, but it still burns a core)";
     if (variable.is_volatile)
         text += " ('volatile' neither makes the update atomic nor orders memory)";
     if (sleeps) text += " (sleeping in the loop only slows the polling down)";

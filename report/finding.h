@@ -65,6 +65,9 @@ struct Finding {
     std::vector<Step> steps;
     std::string schedule;  // path of the schedule file that replays it, when there is one
     std::string found_in;  // which execution showed it ("execution 3: random schedule, seed 2")
+    // Stable identity across edits that move code (baselines, SARIF partialFingerprints);
+    // empty when the producer computes none.
+    std::string fingerprint;
 };
 
 }  // namespace baton::report

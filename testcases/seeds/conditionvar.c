@@ -2,7 +2,7 @@
 // under a mutex and signals; each car waits in a `while (fuel < 40)` loop and takes 40.
 // The notes' loops run forever; here the filler fills 6 times (90 litres) and two cars take
 // 40 litres each, so the program ends. Correct: the `while` re-checks the predicate.
-//
+// lint: none
 // expect: no findings
 #include <assert.h>
 #include <pthread.h>

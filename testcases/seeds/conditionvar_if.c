@@ -29,7 +29,7 @@ void* car(void* arg) {
     pthread_mutex_lock(&mutexFuel);
     if (fuel < 40) {  // BUG: a wakeup does not mean the predicate holds
         printf("No fuel. Waiting...\n");
-        pthread_cond_wait(&condFuel, &mutexFuel);
+        pthread_cond_wait(&condFuel, &mutexFuel);  // lint: baton-cond-wait-not-in-loop
     }
     fuel -= 40;
     assert(fuel >= 0);

@@ -12,7 +12,7 @@ int ready = 0;
 
 void* waiter(void* arg) {
     pthread_mutex_lock(&lock);
-    pthread_cond_wait(&ready_cond, &lock);  // BUG: no `while (!ready)` around the wait
+    pthread_cond_wait(&ready_cond, &lock);  // BUG: no `while (!ready)` around the wait  // lint: baton-cond-wait-not-in-loop
     printf("ready = %d\n", ready);
     pthread_mutex_unlock(&lock);
     return NULL;

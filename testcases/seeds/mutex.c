@@ -1,6 +1,6 @@
 // mutex.c, from the seed notes: the same counter as race.c, protected by a mutex. Always
 // 2000000; nothing to report.
-//
+// lint: none
 // expect: no findings
 #include <pthread.h>
 #include <stdio.h>

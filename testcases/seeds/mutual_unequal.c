@@ -12,16 +12,16 @@ int turn = 0;
 
 void* routine1(void* arg) {
     for (int i = 0; i < 3; i++) {
-        while (turn != 0);  // busy waiting
-        mails++;
-        turn = 1;
+        while (turn != 0);  // busy waiting  // lint: baton-busy-wait
+        mails++;  // lint: baton-unprotected-shared{'mails'}
+        turn = 1;  // lint: baton-unprotected-shared{'turn'}
     }
     return NULL;
 }
 
 void* routine2(void* arg) {
     for (int i = 0; i < 5; i++) {
-        while (turn != 1);  // busy waiting
+        while (turn != 1);  // busy waiting  // lint: baton-busy-wait
         mails++;
         turn = 0;
     }

@@ -10,7 +10,7 @@ int mails = 0;
 
 void* routine(void* arg) {
     for (int i = 0; i < 1000000; i++) {
-        mails++;
+        mails++;  // lint: baton-unprotected-shared{'mails'}
     }
     return NULL;
 }

@@ -9,7 +9,7 @@
 int x = 2;  // threads share memory
 
 void* routine(void* arg) {
-    x++;
+    x++;  // lint: baton-unprotected-shared{'x'}
     printf("Test from threads %d\n", getpid());
     sleep(3);
     printf("The value of x is %d\n", x);

@@ -33,8 +33,8 @@ def main():
     parser.add_argument("testcases")
     options = parser.parse_args()
     every = sorted(glob.glob(os.path.join(options.testcases, "**", "*.c*"), recursive=True))
-    groups = [([f for f in every if f.endswith(".c")], ["-std=c17"]),
-              ([f for f in every if f.endswith(".cpp")], ["-std=c++20"])]
+    groups = [([f for f in every if f.endswith(".c")], ["-std=gnu17"]),
+              ([f for f in every if f.endswith(".cpp")], ["-std=gnu++20"])]
     tools = {
         "baton lint": lambda files, flags: [options.baton, "lint", "--quiet", *files, "--", *flags],
         "clang-tidy": lambda files, flags: [options.clang_tidy, "--quiet",

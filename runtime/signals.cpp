@@ -78,6 +78,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
         .creation_sites(thread)
         .send();
+    execution().flush_trace();
     die_with(signal);
 }
 
@@ -97,6 +98,7 @@ void on_watchdog(int, siginfo_t*, void* context) {
         .stack("stack", thread, pc)
         .creation_sites(thread)
         .send();
+    execution().flush_trace();
     _exit(protocol::kExitStopped);
 }
 

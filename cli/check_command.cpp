@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -19,22 +20,27 @@
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
+#include "scheduler/schedule_file.h"
 
 namespace baton::cli {
 namespace {
 
 constexpr const char* kCheckUsage = R"(usage: baton check [options] FILE.c|FILE.cpp|BINARY [-- ARGS...]
 
-Builds FILE with baton-cc (or takes a BINARY built with baton-cc), runs it under baton's
-deterministic scheduler -- the default schedule first, then seeded random schedules -- and
-reports data races, deadlocks, livelocks, lock misuse, failed assertions, crashes and hangs.
+Builds FILE with baton-cc (or takes a BINARY built with baton-cc), explores its interleavings
+under baton's deterministic scheduler, and reports data races, deadlocks, livelocks, lock
+misuse, failed assertions, crashes and hangs. Each finding's schedule is saved next to the
+program (FILE.baton-schedule); `baton replay` re-runs it.
 
 options:
   --format text|json     report format (default: text)
-  --max-executions N     run at most N executions (default: 20)
+  --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
+                         dpor, bounded (preemption bounding), pct, random
+  --max-executions N     run at most N executions (default: 100000)
   --time-limit S         stop exploring after S seconds (default: 30)
-  --seed N               first seed of the random schedules (default: 1)
-  --strategy NAME        default: the default schedule, then random ones; random: only random
+  --seed N               first seed of PCT and random schedules (default: 1)
+  --pct-depth D          PCT's bug depth (default: 3)
+  --max-preemptions N    bounded: the largest preemption bound tried (default: 2)
   --max-steps N          scheduling points per execution before it counts as not ending
   -h, --help             this help
 
@@ -46,8 +52,7 @@ struct CheckOptions {
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
-    uint64_t seed = 1;
-    std::string strategy = "default";
+    scheduler::SearchOptions search;
 };
 
 bool parse_number(const std::string& text, uint64_t& value) {
@@ -103,10 +108,22 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                     return false;
                 }
             } else if (name == "--seed") {
-                if (!parse_number(value, options.seed)) {
+                if (!parse_number(value, options.search.seed)) {
                     error = "--seed needs a whole number, not '" + value + "'";
                     return false;
                 }
+            } else if (name == "--pct-depth") {
+                if (!parse_number(value, number) || number == 0 || number > 100) {
+                    error = "--pct-depth needs a whole number from 1 to 100, not '" + value + "'";
+                    return false;
+                }
+                options.search.pct_depth = static_cast<uint32_t>(number);
+            } else if (name == "--max-preemptions") {
+                if (!parse_number(value, number) || number > 1000) {
+                    error = "--max-preemptions needs a whole number up to 1000, not '" + value + "'";
+                    return false;
+                }
+                options.search.max_preemptions = static_cast<uint32_t>(number);
             } else if (name == "--max-steps") {
                 if (!parse_number(value, number) || number == 0) {
                     error = "--max-steps needs a positive whole number, not '" + value + "'";
@@ -114,11 +131,12 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                 }
                 options.budget.max_steps = number;
             } else if (name == "--strategy") {
-                if (value != "default" && value != "random") {
-                    error = "--strategy must be default or random, not '" + value + "'";
+                if (value != "default" && value != "dpor" && value != "bounded" && value != "pct" &&
+                    value != "random") {
+                    error = "--strategy must be default, dpor, bounded, pct or random, not '" + value + "'";
                     return false;
                 }
-                options.strategy = value;
+                options.search.strategy = value;
             } else {
                 error = "unknown option '" + arg + "' (see baton check --help)";
                 return false;
@@ -183,6 +201,35 @@ std::string first_line(const std::string& text) {
     return text.substr(0, end);
 }
 
+// Writes each finding's schedule next to the program: PROGRAM.baton-schedule for the first,
+// PROGRAM.2.baton-schedule, ... for the others. A directory we may not write to costs the
+// user the files, not the report: the finding then names no schedule and a warning says why.
+void save_schedules(const CheckOptions& options, std::vector<report::Finding>& findings,
+                    const std::vector<scheduler::ExecutionReport>& shown_by) {
+    if (findings.empty()) return;
+    std::string error;
+    std::string program = std::filesystem::absolute(options.program).lexically_normal().string();
+    std::string hash = scheduler::hash_file(program, error);
+    for (size_t i = 0; i < findings.size(); ++i) {
+        if (shown_by[i].schedule.empty() || hash.empty()) continue;
+        std::string path = options.program + (i == 0 ? "" : "." + std::to_string(i + 1)) +
+                           scheduler::kScheduleSuffix;
+        scheduler::ScheduleFile file;
+        file.program = program;
+        file.program_hash = hash;
+        file.arguments = options.arguments;
+        file.finding = findings[i].kind + ": " + findings[i].message;
+        file.found_in = findings[i].found_in;
+        file.schedule = shown_by[i].schedule;
+        file.preempt_on = shown_by[i].preempt_on;
+        if (!scheduler::write_schedule_file(path, file, error)) {
+            fprintf(stderr, "baton check: warning: %s; the finding's schedule is not saved\n", error.c_str());
+            continue;
+        }
+        findings[i].schedule = path;
+    }
+}
+
 }  // namespace
 
 int check_main(int argc, char** argv) {
@@ -206,15 +253,17 @@ int check_main(int argc, char** argv) {
     scheduler::RunRequest base;
     base.program = program.executable;
     base.arguments = options.arguments;
-    scheduler::Explorer explorer(base, options.budget, options.strategy, options.seed);
+    scheduler::Explorer explorer(base, options.budget, options.search);
     report::Symbolizer symbolizer;
     report::RuntimeFindings converter(symbolizer);
     std::vector<report::Finding> findings;
+    std::vector<scheduler::ExecutionReport> shown_by;  // the execution that showed each finding
     std::map<std::string, size_t> seen;
     std::string runtime_failure;
     scheduler::ExplorationStats stats;
     bool ran = explorer.run(
-        [&](uint64_t index, const scheduler::RunRequest& request, const scheduler::ExecutionOutcome& outcome) {
+        [&](const scheduler::ExecutionReport& execution) {
+            const scheduler::ExecutionOutcome& outcome = *execution.outcome;
             if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
@@ -225,8 +274,9 @@ int check_main(int argc, char** argv) {
             for (auto& [key, finding] : found) {
                 if (seen.count(key)) continue;
                 seen[key] = findings.size();
-                finding.found_in = fmt::format("execution {} ({})", index, scheduler::describe_schedule(request));
+                finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
                 findings.push_back(std::move(finding));
+                shown_by.push_back(execution);
             }
             return true;
         },
@@ -240,15 +290,18 @@ int check_main(int argc, char** argv) {
         fprintf(stderr, "baton check: the program could not run under baton: %s\n", runtime_failure.c_str());
         return 2;
     }
+    save_schedules(options, findings, shown_by);
 
     bool bug = false;
     for (const report::Finding& finding : findings) bug |= report::is_bug_kind(finding.kind);
     report::CheckSummary summary;
     summary.program = options.program;
-    summary.verdict = bug ? "bug" : "no-bug-found";
+    summary.verdict = bug ? "bug" : stats.complete ? "verified" : "no-bug-found";
     summary.executions = stats.executions;
-    summary.strategy = options.strategy == "default" ? "default+random" : "random";
-    summary.complete = false;
+    summary.strategy = stats.strategy;
+    summary.complete = stats.complete;
+    summary.sleep_blocked = stats.sleep_blocked;
+    summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
     if (options.format == "json") {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";

@@ -13,6 +13,7 @@ constexpr const char* kUsage = R"(usage: baton <command> [options]
 
 commands:
   check FILE.c|FILE.cpp|BINARY [-- ARGS]   run the program under baton's scheduler and report bugs
+  replay SCHEDULE                          re-run a finding's recorded execution and print its trace
   lint FILE... [-- COMPILER-FLAGS]         static checks for shared state, busy waits, lock misuse
   lint -p BUILD-DIR [FILE...]              the same, with a compilation database
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "check") return baton::cli::check_main(argc - 1, argv + 1);
+    if (command == "replay") return baton::cli::replay_main(argc - 1, argv + 1);
     if (command == "lint")
         return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));
     std::fprintf(stderr, "baton: unknown command '%s' (try 'baton --help')\n", argv[1]);

@@ -65,6 +65,17 @@ void Execution::initialize() {
     strategy_ = scheduler::make_strategy(config, error);
     if (!strategy_) fatal("%s", error.c_str());
     max_steps_ = env_number(protocol::kEnvMaxSteps, kDefaultMaxSteps);
+    if (const char* list = getenv(protocol::kEnvPreemptOn)) {
+        for (const char* p = list; *p;) {
+            char* end = nullptr;
+            unsigned long long address = strtoull(p, &end, 10);
+            if (end == p) fatal("%s=%s is not a list of addresses", protocol::kEnvPreemptOn, list);
+            preempt_granules_.push_back(static_cast<uintptr_t>(address) & ~uintptr_t{7});
+            p = end;
+            while (*p == ' ') ++p;
+        }
+        std::sort(preempt_granules_.begin(), preempt_granules_.end());
+    }
 
     auto* main_thread = new Thread();
     main_thread->id = 0;
@@ -317,7 +328,7 @@ void Execution::finish() {
     Record("end")
         .field("steps", steps_)
         .field("threads", static_cast<uint64_t>(threads_.size()))
-        .field("schedule", schedule_.finish())
+        .field("schedule", schedule_.text())
         .send();
     finished_ = true;
     g_runtime_active = false;
@@ -328,6 +339,11 @@ void Execution::finish() {
         fflush(nullptr);
         _exit(protocol::kExitStandaloneFindings);
     }
+}
+
+void Execution::send_schedule() {
+    std::string text = schedule_.text();
+    Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
 }
 
 void Execution::stop() {

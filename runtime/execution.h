@@ -10,6 +10,7 @@
 // - runtime code never uses thread-local storage: %fs belongs to the running user thread.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,10 +52,20 @@ public:
     WakeReason wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
                     uint64_t deadline = kNoDeadline, uint64_t token = 0);
 
+    // Is a plain access to [address, address + size) a scheduling point (a racy location)?
+    bool preempts_at(uintptr_t address, size_t size) const {
+        if (preempt_granules_.empty()) return false;
+        for (uintptr_t granule = address & ~uintptr_t{7}; granule < address + size; granule += 8)
+            if (std::binary_search(preempt_granules_.begin(), preempt_granules_.end(), granule)) return true;
+        return false;
+    }
+
     // The value the current step's operation read or wrote, for the trace.
     void note_value(uint64_t value) { trace_.value(value); }
     // On the way out of a crash: write the trace recorded so far (async-signal-safe).
     void flush_trace() { trace_.flush(); }
+    // On the way out of a crash: tell the explorer the schedule that led here.
+    void send_schedule();
 
     // Virtual time, in nanoseconds since the start of the execution.
     uint64_t now() const { return now_; }
@@ -109,6 +120,7 @@ private:
     uint32_t live_count_ = 0;
     scheduler::ScheduleWriter schedule_;  // every step's choice (scheduler/schedule.h)
     TraceRecorder trace_;
+    std::vector<uintptr_t> preempt_granules_;  // sorted; see preempts_at
 
     std::unique_ptr<ShadowMemory> shadow_;
     StackDepot stacks_;

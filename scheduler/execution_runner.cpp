@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@ namespace baton::scheduler {
 namespace {
 
 constexpr int kReportFd = 3;
+constexpr int kPlanFd = 4;
+constexpr int kTraceFd = 5;
 constexpr uint64_t kGraceMs = 2000;  // past the watchdog, before the parent kills
 
 struct Pipe {
@@ -41,7 +44,26 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
-[[noreturn]] void exec_child(const RunRequest& request, Pipe& report, Pipe& out, Pipe& err) {
+// An anonymous file: the plan is written to it before the child starts, the trace read from
+// it after the child ends, so neither side ever waits for the other.
+int anonymous_file(const char* name) { return memfd_create(name, MFD_CLOEXEC); }
+
+std::string read_file_from_start(int fd) {
+    std::string text;
+    if (fd < 0) return text;
+    lseek(fd, 0, SEEK_SET);
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        text.append(buffer, static_cast<size_t>(n));
+    }
+    return text;
+}
+
+[[noreturn]] void exec_child(const RunRequest& request, Pipe& report, Pipe& out, Pipe& err,
+                             int plan_fd, int trace_fd) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     personality(ADDR_NO_RANDOMIZE);
@@ -55,6 +77,24 @@ void close_fd(int& fd) {
     setenv(protocol::kEnvReportFd, std::to_string(kReportFd).c_str(), 1);
     setenv(protocol::kEnvStrategy, request.strategy.c_str(), 1);
     setenv(protocol::kEnvSeed, std::to_string(request.seed).c_str(), 1);
+    if (plan_fd >= 0) {
+        dup2(plan_fd, kPlanFd);
+        setenv(protocol::kEnvPlanFd, std::to_string(kPlanFd).c_str(), 1);
+    }
+    if (trace_fd >= 0) {
+        dup2(trace_fd, kTraceFd);
+        setenv(protocol::kEnvTraceFd, std::to_string(kTraceFd).c_str(), 1);
+        setenv(protocol::kEnvTraceLimit, std::to_string(request.trace_limit).c_str(), 1);
+    }
+    if (!request.preempt_on.empty()) {
+        std::string list;
+        for (uint64_t address : request.preempt_on) list += (list.empty() ? "" : " ") + std::to_string(address);
+        setenv(protocol::kEnvPreemptOn, list.c_str(), 1);
+    }
+    if (request.strategy == "pct") {
+        setenv(protocol::kEnvPctDepth, std::to_string(request.pct_depth).c_str(), 1);
+        setenv(protocol::kEnvPctSteps, std::to_string(request.pct_steps).c_str(), 1);
+    }
     if (request.max_steps) setenv(protocol::kEnvMaxSteps, std::to_string(request.max_steps).c_str(), 1);
     if (request.time_limit_ms)
         setenv(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms).c_str(), 1);
@@ -136,12 +176,27 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         error = std::string("cannot create pipes: ") + strerror(errno);
         return false;
     }
+    int plan_fd = -1, trace_fd = -1;
+    if (request.strategy == "guided") {
+        plan_fd = anonymous_file("baton-plan");
+        if (plan_fd < 0 || write(plan_fd, request.plan.data(), request.plan.size()) !=
+                               static_cast<ssize_t>(request.plan.size())) {
+            error = std::string("cannot write the schedule for the program: ") + strerror(errno);
+            return false;
+        }
+        lseek(plan_fd, 0, SEEK_SET);
+    }
+    if (request.record_trace && (trace_fd = anonymous_file("baton-trace")) < 0) {
+        error = std::string("cannot create the trace file: ") + strerror(errno);
+        return false;
+    }
     pid_t pid = fork();
     if (pid < 0) {
         error = std::string("cannot fork: ") + strerror(errno);
         return false;
     }
-    if (pid == 0) exec_child(request, report, out, err);
+    if (pid == 0) exec_child(request, report, out, err, plan_fd, trace_fd);
+    close_fd(plan_fd);
     setpgid(pid, pid);  // also here: no race with the child's own setpgid
     close_fd(report.write);
     close_fd(out.write);
@@ -191,6 +246,8 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     kill_orphans();
 
     parse_records(report_text, outcome.records);
+    outcome.trace = read_file_from_start(trace_fd);
+    close_fd(trace_fd);
     if (WIFEXITED(status)) {
         outcome.exited = true;
         outcome.exit_status = WEXITSTATUS(status);

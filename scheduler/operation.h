@@ -38,6 +38,8 @@ enum class OpKind : uint8_t {
     FutexWake,
     Sleep,
     BusyWait,       // parked as a spin loop; object: the first location it spins on
+    PlainRead,      // a plain access to a location found racy (a data-race preemption point)
+    PlainWrite,
     kCount,
 };
 
@@ -58,15 +60,15 @@ inline bool dependent(const Operation& a, const Operation& b) {
     return a.object != 0 && a.object == b.object;
 }
 
-// Whether two dependent operations can both be enabled in one state: a lock that blocks
-// cannot be enabled while its holder's unlock is, nor a join while its target exits.
+// Whether two dependent operations of different threads can both be enabled in one state.
+// A lock that blocks cannot be enabled while its holder's unlock is. Operations on a thread
+// never can: its creation comes before all its steps, and a join is enabled only after them.
 inline bool may_be_co_enabled(const Operation& a, const Operation& b) {
+    if (a.object != 0 && a.object <= kMaxThreadObject) return false;
     auto pair = [&](OpKind x, OpKind y) {
         return (a.kind == x && b.kind == y) || (a.kind == y && b.kind == x);
     };
-    return !pair(OpKind::MutexLock, OpKind::MutexUnlock) &&
-           !pair(OpKind::ThreadJoin, OpKind::ThreadExit) &&
-           !pair(OpKind::ThreadCreate, OpKind::Start);
+    return !pair(OpKind::MutexLock, OpKind::MutexUnlock);
 }
 
 }  // namespace baton::scheduler

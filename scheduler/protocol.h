@@ -30,6 +30,9 @@ constexpr const char* kEnvTraceFd = "BATON_TRACE_FD";   // write the binary trac
 constexpr const char* kEnvTraceLimit = "BATON_TRACE_LIMIT";  // steps recorded at most
 constexpr const char* kEnvPctDepth = "BATON_PCT_DEPTH";      // "pct": depth d
 constexpr const char* kEnvPctSteps = "BATON_PCT_STEPS";      // "pct": steps estimate
+// Plain accesses to these 8-byte granules (decimal addresses, space-separated) are scheduling
+// points: locations an earlier execution found racy.
+constexpr const char* kEnvPreemptOn = "BATON_PREEMPT_ON";
 
 // Exit statuses the runtime uses when it ends an execution itself. Chosen outside the range
 // programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.

@@ -57,11 +57,15 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 }  // namespace
 
+void ScheduleWriter::append_run(std::string& text, Choice choice, uint64_t run) {
+    if (run == 0) return;
+    if (!text.empty()) text += ' ';
+    text += format_choice(choice);
+    if (run > 1) text += "x" + std::to_string(run);
+}
+
 void ScheduleWriter::flush_run() {
-    if (run_ == 0) return;
-    if (!text_.empty()) text_ += ' ';
-    text_ += format_choice(last_);
-    if (run_ > 1) text_ += "x" + std::to_string(run_);
+    append_run(text_, last_, run_);
     run_ = 0;
 }
 
@@ -75,15 +79,16 @@ void ScheduleWriter::add(Choice choice) {
     run_ = 1;
 }
 
-std::string ScheduleWriter::finish() {
-    flush_run();
-    return std::move(text_);
+std::string ScheduleWriter::text() const {
+    std::string text = text_;
+    append_run(text, last_, run_);
+    return text;
 }
 
 std::string format_choices(const std::vector<Choice>& choices) {
     ScheduleWriter writer;
     for (Choice choice : choices) writer.add(choice);
-    return writer.finish();
+    return writer.text();
 }
 
 bool parse_choices(std::string_view text, std::vector<Choice>& choices, std::string& error) {
@@ -187,6 +192,8 @@ const char* op_name(OpKind kind) {
     case OpKind::FutexWake: return "futex-wake";
     case OpKind::Sleep: return "sleep";
     case OpKind::BusyWait: return "busy-wait";
+    case OpKind::PlainRead: return "read";
+    case OpKind::PlainWrite: return "write";
     case OpKind::kCount: break;
     }
     return "?";

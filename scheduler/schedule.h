@@ -36,13 +36,14 @@ bool parse_choices(std::string_view text, std::vector<Choice>& choices, std::str
 class ScheduleWriter {
 public:
     void add(Choice choice);
-    std::string finish();  // the text; the writer is then empty
+    std::string text() const;  // everything added so far
 
 private:
-    std::string text_;
+    std::string text_;  // all runs but the last
     Choice last_;
     uint64_t run_ = 0;
     void flush_run();
+    static void append_run(std::string& text, Choice choice, uint64_t run);
 };
 
 struct SleepingThread {

@@ -20,6 +20,7 @@
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
+#include "scheduler/minimize.h"
 #include "scheduler/schedule_file.h"
 
 namespace baton::cli {
@@ -258,9 +259,16 @@ int check_main(int argc, char** argv) {
     report::RuntimeFindings converter(symbolizer);
     std::vector<report::Finding> findings;
     std::vector<scheduler::ExecutionReport> shown_by;  // the execution that showed each finding
+    std::vector<std::string> keys;  // each finding's identity across executions
     std::map<std::string, size_t> seen;
     std::string runtime_failure;
     scheduler::ExplorationStats stats;
+    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome) {
+        std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
+        for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
+            found.push_back(std::move(extra));
+        return found;
+    };
     bool ran = explorer.run(
         [&](const scheduler::ExecutionReport& execution) {
             const scheduler::ExecutionOutcome& outcome = *execution.outcome;
@@ -268,12 +276,10 @@ int check_main(int argc, char** argv) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
             }
-            std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
-            for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
-                found.push_back(std::move(extra));
-            for (auto& [key, finding] : found) {
+            for (auto& [key, finding] : findings_of(outcome)) {
                 if (seen.count(key)) continue;
                 seen[key] = findings.size();
+                keys.push_back(key);
                 finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
                 findings.push_back(std::move(finding));
                 shown_by.push_back(execution);
@@ -281,6 +287,31 @@ int check_main(int argc, char** argv) {
             return true;
         },
         stats, error);
+    if (ran && runtime_failure.empty()) {
+        // Fewer switches make a replay easier to follow: shorten each finding's schedule.
+        constexpr size_t kMinimizedFindings = 8;
+        for (size_t i = 0; i < findings.size() && i < kMinimizedFindings; ++i) {
+            if (shown_by[i].schedule.empty()) continue;
+            auto reproduces = [&](const std::vector<scheduler::Choice>& prefix, std::string& schedule) {
+                scheduler::RunRequest request = base;
+                request.strategy = "guided";
+                request.plan = scheduler::format_plan({prefix, {}});
+                request.preempt_on = shown_by[i].preempt_on;
+                request.max_steps = options.budget.max_steps;
+                request.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
+                scheduler::ExecutionOutcome outcome;
+                std::string ignored;
+                if (!scheduler::run_execution(request, outcome, ignored) || outcome.killed_by_parent) return false;
+                for (const auto& found : findings_of(outcome)) {
+                    if (found.key != keys[i]) continue;
+                    schedule = scheduler::reported_schedule(outcome);
+                    return !schedule.empty();
+                }
+                return false;
+            };
+            shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
+        }
+    }
     remove_prepared(program);
     if (!ran) {
         fprintf(stderr, "baton check: %s\n", error.c_str());

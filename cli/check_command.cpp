@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -202,6 +204,37 @@ std::string first_line(const std::string& text) {
     return text.substr(0, end);
 }
 
+// One line on the terminal while the search runs (executions, rate, findings, time left),
+// redrawn at most ten times a second and erased at the end. Never in JSON or a pipe.
+class ProgressLine {
+public:
+    ProgressLine(bool enabled, double time_limit)
+        : enabled_(enabled), time_limit_(time_limit), started_(std::chrono::steady_clock::now()) {}
+
+    void update(uint64_t executions, size_t findings) {
+        if (!enabled_) return;
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        double elapsed = std::chrono::duration<double>(now - started_).count();
+        fprintf(stderr, "\r\033[K  %llu executions (%.0f/s), %zu finding%s, %.0f s left",
+                static_cast<unsigned long long>(executions), elapsed > 0 ? executions / elapsed : 0.0,
+                findings, findings == 1 ? "" : "s", std::max(0.0, time_limit_ - elapsed));
+        drawn_ = true;
+    }
+
+    void clear() {
+        if (drawn_) fputs("\r\033[K", stderr);
+        drawn_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    double time_limit_;
+    std::chrono::steady_clock::time_point started_, last_{};
+};
+
 // Writes each finding's schedule next to the program: PROGRAM.baton-schedule for the first,
 // PROGRAM.2.baton-schedule, ... for the others. A directory we may not write to costs the
 // user the files, not the report: the finding then names no schedule and a warning says why.
@@ -269,9 +302,11 @@ int check_main(int argc, char** argv) {
             found.push_back(std::move(extra));
         return found;
     };
+    ProgressLine progress(isatty(STDERR_FILENO) && options.format == "text", options.budget.time_limit_seconds);
     bool ran = explorer.run(
         [&](const scheduler::ExecutionReport& execution) {
             const scheduler::ExecutionOutcome& outcome = *execution.outcome;
+            progress.update(execution.index, findings.size());
             if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
@@ -287,6 +322,7 @@ int check_main(int argc, char** argv) {
             return true;
         },
         stats, error);
+    progress.clear();
     if (ran && runtime_failure.empty()) {
         // Fewer switches make a replay easier to follow: shorten each finding's schedule.
         constexpr size_t kMinimizedFindings = 8;

@@ -24,7 +24,7 @@ struct Option {
     };
     ThreadId thread;
     Kind kind;
-    Operation op;  // what the thread does if this option is taken
+    Operation op{};  // what the thread does if this option is taken
 };
 
 // What `choose` returns instead of an index when the execution should not go on.

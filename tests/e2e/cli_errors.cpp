@@ -61,6 +61,9 @@ TEST(CheckErrors, BadOptionValue) {
     expect_usage_error(check({"--max-executions", "many", "x.c"}), "--max-executions");
     expect_usage_error(check({"--format", "xml", "x.c"}), "--format");
     expect_usage_error(check({"--time-limit"}), "needs a value");
+    expect_usage_error(check({"--strategy", "dfs", "x.c"}), "--strategy");
+    expect_usage_error(check({"--pct-depth", "0", "x.c"}), "--pct-depth");
+    expect_usage_error(check({"--max-preemptions", "-1", "x.c"}), "--max-preemptions");
 }
 
 TEST(CheckErrors, UnknownCommand) {

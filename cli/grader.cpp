@@ -127,7 +127,7 @@ std::string sibling_tool(const char* name) {
 
 struct Job {
     size_t index = 0;  // into the submissions and the results
-    std::string directory;  // this job's build directory
+    std::string directory;  // this job's: the binary, and $TMPDIR for its children
     std::string binary;
     bool building = false;
     std::unique_ptr<LimitedProcess> process;
@@ -257,6 +257,15 @@ void Grading::start(size_t index) {
         finish(*job, verdict::kCompileError, submission.problem);
         return;
     }
+    // The job's own directory: the binary, and $TMPDIR for the build and the program, so
+    // that whatever they leave there (a killed build's objects) goes when the job does.
+    job->directory = fmt::format("{}/{}", temporary_directory_, index);
+    std::error_code code;
+    fs::create_directory(job->directory, code);
+    if (code) {
+        finish(*job, verdict::kError, "cannot create a build directory: " + code.message());
+        return;
+    }
     if (submission.sources.empty()) {
         job->binary = submission.name;
         start_check(*job);
@@ -268,13 +277,6 @@ void Grading::start(size_t index) {
 
 void Grading::start_build(Job& job) {
     const Submission& submission = submissions_[job.index];
-    job.directory = fmt::format("{}/{}", temporary_directory_, job.index);
-    std::error_code code;
-    fs::create_directory(job.directory, code);
-    if (code) {
-        finish(job, verdict::kError, "cannot create a build directory: " + code.message());
-        return;
-    }
     // Named after the program so that a message naming the binary still makes sense.
     std::string stem = fs::path(submission.name).stem().string();
     job.binary = job.directory + "/" + (stem.empty() ? "program" : stem);
@@ -310,7 +312,8 @@ void Grading::launch(Job& job, const std::vector<std::string>& command,
                      const ProcessLimits& limits) {
     job.process = std::make_unique<LimitedProcess>();
     std::string error;
-    if (!job.process->start(command, limits, error)) finish(job, verdict::kError, error);
+    if (!job.process->start(command, limits, error, {"TMPDIR=" + job.directory}))
+        finish(job, verdict::kError, error);
 }
 
 void Grading::phase_ended(Job& job) {

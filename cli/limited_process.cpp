@@ -28,7 +28,9 @@ void set_limit(int resource, uint64_t bytes) {
 }
 
 [[noreturn]] void exec_child(const std::vector<std::string>& command, const ProcessLimits& limits,
-                             int output_fd, int error_fd) {
+                             const std::vector<std::string>& environment, int output_fd,
+                             int error_fd) {
+    for (const std::string& setting : environment) putenv(const_cast<char*>(setting.c_str()));
     setpgid(0, 0);
     // If the grader dies, its direct children go too; they take their own groups with them.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -83,7 +85,7 @@ LimitedProcess::~LimitedProcess() {
 }
 
 bool LimitedProcess::start(const std::vector<std::string>& command, const ProcessLimits& limits,
-                           std::string& error) {
+                           std::string& error, const std::vector<std::string>& environment) {
     limits_ = limits;
     int output[2], errors[2];
     if (pipe2(output, O_CLOEXEC) != 0) {
@@ -102,7 +104,7 @@ bool LimitedProcess::start(const std::vector<std::string>& command, const Proces
         for (int fd : {output[0], output[1], errors[0], errors[1]}) close(fd);
         return false;
     }
-    if (pid_ == 0) exec_child(command, limits, output[1], errors[1]);
+    if (pid_ == 0) exec_child(command, limits, environment, output[1], errors[1]);
     setpgid(pid_, pid_);  // also here, so a kill right after fork already reaches the group
     close(output[1]);
     close(errors[1]);

@@ -32,9 +32,10 @@ public:
     LimitedProcess& operator=(const LimitedProcess&) = delete;
     ~LimitedProcess();
 
-    // Returns false (and an error) if the process could not be started.
+    // Returns false (and an error) if the process could not be started. `environment`
+    // holds NAME=VALUE settings added to (or replacing) this process's own.
     bool start(const std::vector<std::string>& command, const ProcessLimits& limits,
-               std::string& error);
+               std::string& error, const std::vector<std::string>& environment = {});
 
     // The pipes still open, for poll.
     void watch(std::vector<pollfd>& fds) const;

@@ -332,11 +332,13 @@ int main(void) {
     for (;;) n++;
 }
 )");
+    std::string temporary = dir.path() + "/tmp";
+    fs::create_directory(temporary);
     // The check's own time limit (3 s) starts after the build, which takes more than 0.1 s:
     // only the grader's limit (3.1 s from the start) can end it.
     CommandResult result = grade({"--format", "jsonl", "--time-limit", "3", "--compile-allowance",
                                   "0.1", "slow/build", "slow/check.c"},
-                                 dir.path());
+                                 dir.path(), temporary);
     EXPECT_EQ(result.status, 1) << result.err;
     auto rows = jsonl_rows(result.out);
     ASSERT_EQ(rows.size(), 2u) << result.out;
@@ -347,6 +349,8 @@ int main(void) {
               std::string::npos);
     for (auto& [program, row] : rows) EXPECT_LT(row["seconds"].get<double>(), 6) << program;
     EXPECT_EQ(processes_with("987652"), std::vector<std::string>{}) << "processes left behind";
+    // The killed build's objects (baton-cc's temporary directory) included.
+    EXPECT_TRUE(fs::is_empty(temporary)) << "temporary files left behind in " << temporary;
 }
 
 // A small class for the formats: a bug, a clean program, and a compile error whose name

@@ -37,7 +37,7 @@ with baton-cc. baton check grades when it is given more than one PROGRAM, a dire
 or one of the options below.
 
 options:
-  --format text|json|jsonl|csv   the report (default: text, a table)
+  --format FORMAT         text (a table, the default), json, jsonl or csv
   --jobs N                programs checked at once (default: the number of cores)
   --memory-limit MB       address space of each program's build and check (default: 2048)
   --compile-allowance S   seconds a program may take beyond --time-limit, to be built and

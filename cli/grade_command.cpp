@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +58,7 @@ See docs/grading.md.
 
 // The defaults of `baton check` that grading needs to know (docs/check.md).
 constexpr double kCheckTimeLimit = 30;
+constexpr double kLongestWallLimit = 1e9;  // seconds: some 30 years, as good as none
 
 struct GradeOptions {
     std::string format = "text";
@@ -80,7 +83,7 @@ bool parse_whole(const std::string& text, Number& value) {
 bool parse_seconds(const std::string& text, double& value) {
     char* end = nullptr;
     value = strtod(text.c_str(), &end);
-    return !text.empty() && *end == '\0' && value > 0;
+    return !text.empty() && *end == '\0' && value > 0 && std::isfinite(value);
 }
 
 bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
@@ -258,7 +261,9 @@ int grade_main(int argc, char** argv) {
     settings.program_arguments = options.program_arguments;
     settings.jobs = options.jobs ? options.jobs : core_count();
     settings.memory_limit_mb = options.memory_limit_mb;
-    settings.wall_limit_seconds = options.time_limit + options.compile_allowance;
+    // Check takes any --time-limit (even "inf"); a deadline must stay a number of ms.
+    settings.wall_limit_seconds =
+        std::min(options.time_limit + options.compile_allowance, kLongestWallLimit);
     ProgressHandler progress;
     if (isatty(STDERR_FILENO)) progress = show_progress;
 

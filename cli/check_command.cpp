@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,22 +22,28 @@
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
+#include "scheduler/minimize.h"
+#include "scheduler/schedule_file.h"
 
 namespace baton::cli {
 namespace {
 
 constexpr const char* kCheckUsage = R"(usage: baton check [options] FILE.c|FILE.cpp|BINARY [-- ARGS...]
 
-Builds FILE with baton-cc (or takes a BINARY built with baton-cc), runs it under baton's
-deterministic scheduler -- the default schedule first, then seeded random schedules -- and
-reports data races, deadlocks, livelocks, lock misuse, failed assertions, crashes and hangs.
+Builds FILE with baton-cc (or takes a BINARY built with baton-cc), explores its interleavings
+under baton's deterministic scheduler, and reports data races, deadlocks, livelocks, lock
+misuse, failed assertions, crashes and hangs. Each finding's schedule is saved next to the
+program (FILE.baton-schedule); `baton replay` re-runs it.
 
 options:
   --format text|json     report format (default: text)
-  --max-executions N     run at most N executions (default: 20)
+  --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
+                         dpor, bounded (preemption bounding), pct, random
+  --max-executions N     run at most N executions (default: 100000)
   --time-limit S         stop exploring after S seconds (default: 30)
-  --seed N               first seed of the random schedules (default: 1)
-  --strategy NAME        default: the default schedule, then random ones; random: only random
+  --seed N               first seed of PCT and random schedules (default: 1)
+  --pct-depth D          PCT's bug depth (default: 3)
+  --max-preemptions N    bounded: the largest preemption bound tried (default: 2)
   --max-steps N          scheduling points per execution before it counts as not ending
   -h, --help             this help
 
@@ -46,8 +55,7 @@ struct CheckOptions {
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
-    uint64_t seed = 1;
-    std::string strategy = "default";
+    scheduler::SearchOptions search;
 };
 
 bool parse_number(const std::string& text, uint64_t& value) {
@@ -103,10 +111,22 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                     return false;
                 }
             } else if (name == "--seed") {
-                if (!parse_number(value, options.seed)) {
+                if (!parse_number(value, options.search.seed)) {
                     error = "--seed needs a whole number, not '" + value + "'";
                     return false;
                 }
+            } else if (name == "--pct-depth") {
+                if (!parse_number(value, number) || number == 0 || number > 100) {
+                    error = "--pct-depth needs a whole number from 1 to 100, not '" + value + "'";
+                    return false;
+                }
+                options.search.pct_depth = static_cast<uint32_t>(number);
+            } else if (name == "--max-preemptions") {
+                if (!parse_number(value, number) || number > 1000) {
+                    error = "--max-preemptions needs a whole number up to 1000, not '" + value + "'";
+                    return false;
+                }
+                options.search.max_preemptions = static_cast<uint32_t>(number);
             } else if (name == "--max-steps") {
                 if (!parse_number(value, number) || number == 0) {
                     error = "--max-steps needs a positive whole number, not '" + value + "'";
@@ -114,11 +134,12 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                 }
                 options.budget.max_steps = number;
             } else if (name == "--strategy") {
-                if (value != "default" && value != "random") {
-                    error = "--strategy must be default or random, not '" + value + "'";
+                if (value != "default" && value != "dpor" && value != "bounded" && value != "pct" &&
+                    value != "random") {
+                    error = "--strategy must be default, dpor, bounded, pct or random, not '" + value + "'";
                     return false;
                 }
-                options.strategy = value;
+                options.search.strategy = value;
             } else {
                 error = "unknown option '" + arg + "' (see baton check --help)";
                 return false;
@@ -183,6 +204,66 @@ std::string first_line(const std::string& text) {
     return text.substr(0, end);
 }
 
+// One line on the terminal while the search runs (executions, rate, findings, time left),
+// redrawn at most ten times a second and erased at the end. Never in JSON or a pipe.
+class ProgressLine {
+public:
+    ProgressLine(bool enabled, double time_limit)
+        : enabled_(enabled), time_limit_(time_limit), started_(std::chrono::steady_clock::now()) {}
+
+    void update(uint64_t executions, size_t findings) {
+        if (!enabled_) return;
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        double elapsed = std::chrono::duration<double>(now - started_).count();
+        fprintf(stderr, "\r\033[K  %llu executions (%.0f/s), %zu finding%s, %.0f s left",
+                static_cast<unsigned long long>(executions), elapsed > 0 ? executions / elapsed : 0.0,
+                findings, findings == 1 ? "" : "s", std::max(0.0, time_limit_ - elapsed));
+        drawn_ = true;
+    }
+
+    void clear() {
+        if (drawn_) fputs("\r\033[K", stderr);
+        drawn_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    double time_limit_;
+    std::chrono::steady_clock::time_point started_, last_{};
+};
+
+// Writes each finding's schedule next to the program: PROGRAM.baton-schedule for the first,
+// PROGRAM.2.baton-schedule, ... for the others. A directory we may not write to costs the
+// user the files, not the report: the finding then names no schedule and a warning says why.
+void save_schedules(const CheckOptions& options, std::vector<report::Finding>& findings,
+                    const std::vector<scheduler::ExecutionReport>& shown_by) {
+    if (findings.empty()) return;
+    std::string error;
+    std::string program = std::filesystem::absolute(options.program).lexically_normal().string();
+    std::string hash = scheduler::hash_file(program, error);
+    for (size_t i = 0; i < findings.size(); ++i) {
+        if (shown_by[i].schedule.empty() || hash.empty()) continue;
+        std::string path = options.program + (i == 0 ? "" : "." + std::to_string(i + 1)) +
+                           scheduler::kScheduleSuffix;
+        scheduler::ScheduleFile file;
+        file.program = program;
+        file.program_hash = hash;
+        file.arguments = options.arguments;
+        file.finding = findings[i].kind + ": " + findings[i].message;
+        file.found_in = findings[i].found_in;
+        file.schedule = shown_by[i].schedule;
+        file.preempt_on = shown_by[i].preempt_on;
+        if (!scheduler::write_schedule_file(path, file, error)) {
+            fprintf(stderr, "baton check: warning: %s; the finding's schedule is not saved\n", error.c_str());
+            continue;
+        }
+        findings[i].schedule = path;
+    }
+}
+
 }  // namespace
 
 int check_main(int argc, char** argv) {
@@ -206,31 +287,67 @@ int check_main(int argc, char** argv) {
     scheduler::RunRequest base;
     base.program = program.executable;
     base.arguments = options.arguments;
-    scheduler::Explorer explorer(base, options.budget, options.strategy, options.seed);
+    scheduler::Explorer explorer(base, options.budget, options.search);
     report::Symbolizer symbolizer;
     report::RuntimeFindings converter(symbolizer);
     std::vector<report::Finding> findings;
+    std::vector<scheduler::ExecutionReport> shown_by;  // the execution that showed each finding
+    std::vector<std::string> keys;  // each finding's identity across executions
     std::map<std::string, size_t> seen;
     std::string runtime_failure;
     scheduler::ExplorationStats stats;
+    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome) {
+        std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
+        for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
+            found.push_back(std::move(extra));
+        return found;
+    };
+    ProgressLine progress(isatty(STDERR_FILENO) && options.format == "text", options.budget.time_limit_seconds);
     bool ran = explorer.run(
-        [&](uint64_t index, const scheduler::RunRequest& request, const scheduler::ExecutionOutcome& outcome) {
+        [&](const scheduler::ExecutionReport& execution) {
+            const scheduler::ExecutionOutcome& outcome = *execution.outcome;
+            progress.update(execution.index, findings.size());
             if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
             }
-            std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
-            for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
-                found.push_back(std::move(extra));
-            for (auto& [key, finding] : found) {
+            for (auto& [key, finding] : findings_of(outcome)) {
                 if (seen.count(key)) continue;
                 seen[key] = findings.size();
-                finding.found_in = fmt::format("execution {} ({})", index, scheduler::describe_schedule(request));
+                keys.push_back(key);
+                finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
                 findings.push_back(std::move(finding));
+                shown_by.push_back(execution);
             }
             return true;
         },
         stats, error);
+    progress.clear();
+    if (ran && runtime_failure.empty()) {
+        // Fewer switches make a replay easier to follow: shorten each finding's schedule.
+        constexpr size_t kMinimizedFindings = 8;
+        for (size_t i = 0; i < findings.size() && i < kMinimizedFindings; ++i) {
+            if (shown_by[i].schedule.empty()) continue;
+            auto reproduces = [&](const std::vector<scheduler::Choice>& prefix, std::string& schedule) {
+                scheduler::RunRequest request = base;
+                request.strategy = "guided";
+                request.plan = scheduler::format_plan({prefix, {}});
+                request.preempt_on = shown_by[i].preempt_on;
+                request.max_steps = options.budget.max_steps;
+                request.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
+                scheduler::ExecutionOutcome outcome;
+                std::string ignored;
+                if (!scheduler::run_execution(request, outcome, ignored) || outcome.killed_by_parent) return false;
+                for (const auto& found : findings_of(outcome)) {
+                    if (found.key != keys[i]) continue;
+                    schedule = scheduler::reported_schedule(outcome);
+                    return !schedule.empty();
+                }
+                return false;
+            };
+            shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
+        }
+    }
     remove_prepared(program);
     if (!ran) {
         fprintf(stderr, "baton check: %s\n", error.c_str());
@@ -240,15 +357,18 @@ int check_main(int argc, char** argv) {
         fprintf(stderr, "baton check: the program could not run under baton: %s\n", runtime_failure.c_str());
         return 2;
     }
+    save_schedules(options, findings, shown_by);
 
     bool bug = false;
     for (const report::Finding& finding : findings) bug |= report::is_bug_kind(finding.kind);
     report::CheckSummary summary;
     summary.program = options.program;
-    summary.verdict = bug ? "bug" : "no-bug-found";
+    summary.verdict = bug ? "bug" : stats.complete ? "verified" : "no-bug-found";
     summary.executions = stats.executions;
-    summary.strategy = options.strategy == "default" ? "default+random" : "random";
-    summary.complete = false;
+    summary.strategy = stats.strategy;
+    summary.complete = stats.complete;
+    summary.sleep_blocked = stats.sleep_blocked;
+    summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
     if (options.format == "json") {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";

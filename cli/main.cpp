@@ -16,6 +16,7 @@ commands:
   check FILE.c|FILE.cpp|BINARY [-- ARGS]   run the program under baton's scheduler and report bugs
   check PROGRAM...|DIRECTORY... [-- ARGS]  check many programs in parallel, one row each
                                            (grading: docs/grading.md)
+  replay SCHEDULE                          re-run a finding's recorded execution and print its trace
   lint FILE... [-- COMPILER-FLAGS]         static checks for shared state, busy waits, lock misuse
   lint -p BUILD-DIR [FILE...]              the same, with a compilation database
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
             return baton::cli::grade_main(argc - 1, argv + 1);
         return baton::cli::check_main(argc - 1, argv + 1);
     }
+    if (command == "replay") return baton::cli::replay_main(argc - 1, argv + 1);
     if (command == "lint")
         return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));
     std::fprintf(stderr, "baton: unknown command '%s' (try 'baton --help')\n", argv[1]);

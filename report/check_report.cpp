@@ -64,6 +64,11 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
 
 bool is_bug_kind(const std::string& kind) { return kind != "output-divergence"; }
 
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color) {
+    Style style{color};
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+}
+
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
                       const CheckSummary& summary, bool color) {
     Style style{color};
@@ -75,8 +80,13 @@ void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
     for (const auto& [kind, count] : counts) parts.push_back(fmt::format("{} {}", count, kind));
     std::string what = findings.empty() ? "no findings" : fmt::format("{}", fmt::join(parts, ", "));
     std::string verdict = summary.verdict == "bug" ? style.red(summary.verdict) : style.green(summary.verdict);
-    fmt::print(out, "\n{}: {} in {} execution{} ({:.1f} s)\n", verdict, what, summary.executions,
-               summary.executions == 1 ? "" : "s", summary.seconds);
+    fmt::print(out, "\n{}: {} in {} execution{} ({}, {:.1f} s)\n", verdict, what, summary.executions,
+               summary.executions == 1 ? "" : "s", summary.strategy, summary.seconds);
+    if (summary.verdict == "verified")
+        fmt::print(out, "every interleaving of this input was explored\n");
+    else if (!summary.bounds.empty())
+        fmt::print(out, "{}\n", style.dim(fmt::format("not every interleaving was explored: {}",
+                                                       fmt::join(summary.bounds, ", "))));
 }
 
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary) {
@@ -94,6 +104,8 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
     out["stats"] = {{"executions", summary.executions},
                     {"strategy", summary.strategy},
                     {"complete", summary.complete},
+                    {"sleep_blocked", summary.sleep_blocked},
+                    {"bounds", summary.bounds},
                     {"seconds", std::round(summary.seconds * 100) / 100}};
     return out;
 }

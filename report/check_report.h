@@ -17,6 +17,8 @@ struct CheckSummary {
     size_t executions = 0;
     std::string strategy;  // what produced the executions ("default+random")
     bool complete = false; // the whole state space was explored
+    size_t sleep_blocked = 0;            // redundant DPOR executions cut short
+    std::vector<std::string> bounds;     // what kept the search from being complete
     double seconds = 0;
 };
 
@@ -25,6 +27,8 @@ bool is_bug_kind(const std::string& kind);
 
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
                       const CheckSummary& summary, bool color);
+// The findings alone, as in the text report (`baton replay` prints them after the trace).
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color);
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
 
 }  // namespace baton::report

@@ -151,7 +151,9 @@ KeyedFinding RuntimeFindings::data_race(const json& record) {
     std::string a = where(current_frames.empty() ? Frame{} : current_frames.front());
     std::string b = where(previous_frames.empty() ? Frame{} : previous_frames.front());
     if (b < a) std::swap(a, b);
-    return {fmt::format("data-race|{}|{}|{}", variable, a, b), finding};
+    // Races on different elements of one array by the same code are one bug.
+    std::string whole = variable.substr(0, variable.find('+'));
+    return {fmt::format("data-race|{}|{}|{}", whole, a, b), finding};
 }
 
 KeyedFinding RuntimeFindings::no_progress(const json& record) {

@@ -23,6 +23,8 @@ public:
     explicit RuntimeFindings(Symbolizer& symbolizer) : symbolizer_(symbolizer) {}
 
     std::vector<KeyedFinding> convert(const std::vector<nlohmann::json>& records);
+    // A global's name ('mails', 'table+8'), or its address; valid after convert().
+    std::string object_name(uint64_t address);
 
 private:
     KeyedFinding data_race(const nlohmann::json& record);
@@ -34,7 +36,6 @@ private:
 
     std::vector<Frame> stack(const nlohmann::json& pcs);
     std::string variable_name(uint64_t address, const nlohmann::json& heap);
-    std::string object_name(uint64_t address);
     void add_creation_notes(const nlohmann::json& record, Finding& finding);
 
     Symbolizer& symbolizer_;

@@ -15,12 +15,22 @@ namespace {
 inline void on_access(const void* pointer, size_t size, uint8_t flags, uintptr_t pc,
                       uintptr_t caller_sp) {
     if (!g_runtime_active || g_runtime_depth != 0) return;
+    // A null (or nearly null) pointer: let the program's own instruction fault, so that the
+    // crash is reported where the program dereferenced it, not inside the runtime.
+    if (reinterpret_cast<uintptr_t>(pointer) < 4096) return;
     Thread& thread = execution().current();
     if (thread.ignore_accesses) return;
     // The runtime's own memcpy/malloc calls below must not be recorded as the program's.
     RuntimeScope scope;
     finish_pending_write(thread);
     auto address = reinterpret_cast<uintptr_t>(pointer);
+    if (execution().preempts_at(address, size)) {
+        // A location found racy: let the scheduler interleave here, as it would at an atomic.
+        bool write = flags & kAccessWrite;
+        execution().yield(pc, {write ? scheduler::OpKind::PlainWrite : scheduler::OpKind::PlainRead,
+                               address & ~uintptr_t{7}});
+        if (!write && size <= 8) execution().note_value(load_value(address, size));
+    }
     check_access(thread, address, size, flags, pc);
     if (flags & kAccessWrite) {
         observe_progress(thread);

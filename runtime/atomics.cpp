@@ -36,9 +36,9 @@ VectorClock& seq_cst_fence_clock() {
 }
 
 // The prologue of every atomic operation: a scheduling point. Returns the thread to run it.
-Thread& begin_atomic(uintptr_t pc, uintptr_t caller_sp) {
+Thread& begin_atomic(uintptr_t pc, uintptr_t caller_sp, scheduler::OpKind op, const volatile void* address) {
     Thread& thread = enter_runtime(caller_sp);
-    execution().yield(pc);
+    execution().yield(pc, {op, reinterpret_cast<uintptr_t>(address)});
     return thread;
 }
 
@@ -91,9 +91,10 @@ template <class T>
 T load(const volatile T* pointer, int mo, uintptr_t pc, uintptr_t sp) {
     if (!g_runtime_active) return plain_load(pointer);
     RuntimeScope scope;
-    Thread& thread = begin_atomic(pc, sp);
+    Thread& thread = begin_atomic(pc, sp, scheduler::OpKind::AtomicLoad, pointer);
     auto address = reinterpret_cast<uintptr_t>(pointer);
     T value = plain_load(pointer);
+    execution().note_value(static_cast<uint64_t>(value));
     acquire(thread, address, mo);
     after_read(thread, address, sizeof(T), pc, sp);
     return value;
@@ -106,9 +107,10 @@ void store(volatile T* pointer, T value, int mo, uintptr_t pc) {
         return;
     }
     RuntimeScope scope;
-    Thread& thread = begin_atomic(pc, 0);
+    Thread& thread = begin_atomic(pc, 0, scheduler::OpKind::AtomicStore, pointer);
     auto address = reinterpret_cast<uintptr_t>(pointer);
     *pointer = value;
+    execution().note_value(static_cast<uint64_t>(value));
     release_store(thread, address, mo);
     after_write(thread, address, sizeof(T), pc);
 }
@@ -137,10 +139,11 @@ T read_modify_write(volatile T* pointer, T operand, int mo, Rmw op, uintptr_t pc
         return old;
     }
     RuntimeScope scope;
-    Thread& thread = begin_atomic(pc, 0);
+    Thread& thread = begin_atomic(pc, 0, scheduler::OpKind::AtomicRmw, pointer);
     auto address = reinterpret_cast<uintptr_t>(pointer);
     T old = *pointer;
     *pointer = apply(op, old, operand);
+    execution().note_value(static_cast<uint64_t>(*pointer));
     acquire(thread, address, mo);
     release_rmw(thread, address, mo);
     after_write(thread, address, sizeof(T), pc);
@@ -157,9 +160,10 @@ T compare_exchange(volatile T* pointer, T expected, T desired, int mo, int failu
         return old;
     }
     RuntimeScope scope;
-    Thread& thread = begin_atomic(pc, sp);
+    Thread& thread = begin_atomic(pc, sp, scheduler::OpKind::AtomicRmw, pointer);
     auto address = reinterpret_cast<uintptr_t>(pointer);
     T old = *pointer;
+    execution().note_value(static_cast<uint64_t>(old == expected ? desired : old));
     if (old == expected) {
         *pointer = desired;
         acquire(thread, address, mo);

@@ -29,6 +29,7 @@ const WaitKind kBarrierWait{
     },
     [](const Thread&) { return kNoThread; },
     false,
+    scheduler::OpKind::BarrierWait,
 };
 
 uintptr_t address_of(const void* object) { return reinterpret_cast<uintptr_t>(object); }
@@ -53,7 +54,7 @@ int pthread_barrier_wait(pthread_barrier_t* b) {
     Execution& ex = execution();
     uintptr_t address = address_of(b);
     uintptr_t pc = BATON_CALLER_PC;
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::BarrierWait, address});
     auto& barrier = ex.objects().get<BarrierObject>(address);
     if (barrier.count == 0) return EINVAL;  // never initialized
     barrier.clock.join(self.clock);

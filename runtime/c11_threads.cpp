@@ -87,7 +87,7 @@ int thrd_sleep(const struct timespec* duration, struct timespec* remaining) {
 
 void thrd_yield() {
     BATON_ENTER();
-    execution().yield(BATON_CALLER_PC);
+    execution().yield(BATON_CALLER_PC, scheduler::Operation{scheduler::OpKind::Yield, 0});
 }
 
 int mtx_init(mtx_t* m, int type) {

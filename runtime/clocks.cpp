@@ -22,6 +22,7 @@ const WaitKind kSleep{
     [](const Thread&) { return false; },  // only its deadline ends it
     [](const Thread&) { return kNoThread; },
     false,
+    scheduler::OpKind::Sleep,
 };
 
 uint64_t read_clock(clockid_t clock) {
@@ -37,7 +38,7 @@ int sleep_until(uint64_t deadline, uintptr_t pc) {
     Thread& self = ex.current();
     act_on_cancellation(self);
     if (deadline <= ex.now()) {
-        ex.yield(pc);
+        ex.yield(pc, scheduler::Operation{scheduler::OpKind::Sleep, 0});
         return 0;
     }
     ex.wait(kSleep, 0, pc, deadline);
@@ -86,7 +87,7 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec* request,
 
 int sched_yield() {
     BATON_ENTER(0);
-    execution().yield(BATON_CALLER_PC);
+    execution().yield(BATON_CALLER_PC, scheduler::Operation{scheduler::OpKind::Yield, 0});
     return 0;
 }
 

@@ -34,6 +34,7 @@ const WaitKind kCondWait{
     [](const Thread& waiter) { return waiter.wait.woken; },
     [](const Thread&) { return kNoThread; },
     true,
+    scheduler::OpKind::CondWake,
 };
 
 bool waits_on(const Thread& thread, uintptr_t cond) {
@@ -57,7 +58,7 @@ int cond_wait(uintptr_t cond, uintptr_t mutex, uint64_t deadline, uintptr_t pc) 
     Execution& ex = execution();
     Thread& self = ex.current();
     act_on_cancellation(self);
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::CondWait, cond});
     bool held = mutex_object(mutex).owner == self.id;
     if (!held)
         report_lock_misuse("waits on condition variable {object} without holding its mutex", cond, pc);
@@ -69,7 +70,7 @@ int cond_wait(uintptr_t cond, uintptr_t mutex, uint64_t deadline, uintptr_t pc) 
 
 int cond_signal(uintptr_t cond, bool all, uintptr_t pc) {
     Execution& ex = execution();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{all ? scheduler::OpKind::CondBroadcast : scheduler::OpKind::CondSignal, cond});
     Thread* oldest = nullptr;
     for (Thread* thread : ex.threads()) {
         if (!waits_on(*thread, cond)) continue;

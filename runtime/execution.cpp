@@ -38,6 +38,18 @@ uint64_t env_number(const char* name, uint64_t fallback) {
 
 constexpr uint64_t kDefaultMaxSteps = 200'000'000;
 
+std::string read_all(int fd) {
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        text.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+    return text;
+}
+
 }  // namespace
 
 void Execution::initialize() {
@@ -46,10 +58,24 @@ void Execution::initialize() {
     scheduler::StrategyConfig config;
     if (const char* name = getenv(protocol::kEnvStrategy)) config.name = name;
     config.seed = env_number(protocol::kEnvSeed, 0);
+    config.pct_depth = static_cast<uint32_t>(env_number(protocol::kEnvPctDepth, 3));
+    config.pct_steps = env_number(protocol::kEnvPctSteps, 1000);
+    if (getenv(protocol::kEnvPlanFd)) config.schedule = read_all(static_cast<int>(env_number(protocol::kEnvPlanFd, 0)));
     std::string error;
     strategy_ = scheduler::make_strategy(config, error);
     if (!strategy_) fatal("%s", error.c_str());
     max_steps_ = env_number(protocol::kEnvMaxSteps, kDefaultMaxSteps);
+    if (const char* list = getenv(protocol::kEnvPreemptOn)) {
+        for (const char* p = list; *p;) {
+            char* end = nullptr;
+            unsigned long long address = strtoull(p, &end, 10);
+            if (end == p) fatal("%s=%s is not a list of addresses", protocol::kEnvPreemptOn, list);
+            preempt_granules_.push_back(static_cast<uintptr_t>(address) & ~uintptr_t{7});
+            p = end;
+            while (*p == ' ') ++p;
+        }
+        std::sort(preempt_granules_.begin(), preempt_granules_.end());
+    }
 
     auto* main_thread = new Thread();
     main_thread->id = 0;
@@ -61,6 +87,9 @@ void Execution::initialize() {
 
     note_program_code();
     channel_.open();
+    if (getenv(protocol::kEnvTraceFd))
+        trace_.open(static_cast<int>(env_number(protocol::kEnvTraceFd, 0)),
+                    env_number(protocol::kEnvTraceLimit, 1'000'000));
     Record("start").field("pid", static_cast<int64_t>(getpid())).field("version", protocol::kVersion).send();
     install_signal_handlers(env_number(protocol::kEnvTimeLimitMs, 0));
     strategy_->begin_execution();
@@ -78,6 +107,7 @@ Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_
     thread->start_arg = arg;
     thread->detached = detached;
     thread->create_pc = pc;
+    thread->op = {scheduler::OpKind::Start, scheduler::thread_object(thread->id)};
     thread->fiber = Fiber::create(&Execution::thread_entry, thread, stack_size, user_stack);
     if (!thread->fiber) {
         delete thread;
@@ -105,6 +135,8 @@ void Execution::thread_entry(void* arg) {
 }
 
 void Execution::exit_current(void* result) {
+    // The exit is a step of its own, ordered before the joins that wait for it.
+    yield(0, {scheduler::OpKind::ThreadExit, scheduler::thread_object(current_->id)});
     Thread& thread = *current_;
     finish_pending_write(thread);
     thread.result = result;
@@ -146,8 +178,9 @@ void Execution::reap_finished_fibers() {
     threads_to_reap_.clear();
 }
 
-void Execution::yield(uintptr_t pc) {
-    current_->op_pc = program_pc(pc);
+void Execution::yield(uintptr_t pc, scheduler::Operation op) {
+    current_->op = op;
+    if (pc != 0) current_->op_pc = program_pc(pc);
     schedule();
 }
 
@@ -155,6 +188,9 @@ WakeReason Execution::wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
                            uint64_t deadline, uint64_t token) {
     Thread& thread = *current_;
     thread.wait = Wait{&kind, object, deadline, token, false};
+    thread.op = {kind.op, kind.op == scheduler::OpKind::ThreadJoin
+                              ? scheduler::thread_object(static_cast<uint32_t>(object))
+                              : object};
     thread.op_pc = program_pc(pc);
     schedule();
     WakeReason reason = thread.wake_reason;
@@ -172,7 +208,7 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     for (Thread* thread : threads_) {
         if (thread->status != ThreadStatus::Live) continue;
         const Wait& wait = thread->wait;
-        if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run});
+        if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run, thread->op});
     }
     timeouts_begin = options.size();
     // Time only moves forward: a wait may time out once its deadline has passed, or if its
@@ -189,7 +225,7 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
         const Wait& wait = thread->wait;
         if (thread->status == ThreadStatus::Live && wait.kind && wait.deadline != kNoDeadline &&
             wait.deadline <= horizon && !wait.kind->ready(*thread))
-            options.push_back({thread->id, Kind::Timeout});
+            options.push_back({thread->id, Kind::Timeout, thread->op});
     }
     // Earliest deadline first: the order in which time would expire them.
     std::stable_sort(options.begin() + timeouts_begin, options.end(), [this](auto& a, auto& b) {
@@ -200,23 +236,28 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
         const Wait& wait = thread->wait;
         if (thread->status == ThreadStatus::Live && wait.kind && wait.kind->spurious_wakeups &&
             wait.deadline == kNoDeadline && !wait.kind->ready(*thread))
-            options.push_back({thread->id, Kind::SpuriousWakeup});
+            options.push_back({thread->id, Kind::SpuriousWakeup, thread->op});
     }
 }
 
 void Execution::schedule() {
     Thread& self = *current_;
+    in_schedule_ = true;
     finish_pending_write(self);
     collect_options(options_);
     if (options_.empty()) report_no_progress();
     if (++steps_ > max_steps_) report_step_bound();
     size_t pick = 0;
-    if (options_.size() > 1) {
+    if (options_.size() > 1 || strategy_->sees_every_step()) {
         pick = strategy_->choose(options_, self.id, self.parked_for_spin);
+        if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked)
+            end_guided_execution(pick);
         if (pick >= options_.size()) fatal("strategy chose option %zu of %zu", pick, options_.size());
-        record_decision(options_[pick].thread);
     }
+    in_schedule_ = false;
     scheduler::Option option = options_[pick];
+    schedule_.add({option.thread, option.kind});
+    trace_.step(option, threads_[option.thread]->op_pc, options_);
     Thread& next = *threads_[option.thread];
     if (next.wait.kind) {
         switch (option.kind) {
@@ -242,19 +283,12 @@ void Execution::switch_to(Thread& next) {
     reap_finished_fibers();
 }
 
-void Execution::record_decision(ThreadId chosen) {
-    if (chosen == last_decision_) {
-        ++last_decision_run_;
-        return;
-    }
-    if (last_decision_ != kNoThread) {
-        char item[32];
-        snprintf(item, sizeof item, "%s%ux%llu", schedule_.empty() ? "" : " ", last_decision_,
-                 static_cast<unsigned long long>(last_decision_run_));
-        schedule_ += item;
-    }
-    last_decision_ = chosen;
-    last_decision_run_ = 1;
+void Execution::end_guided_execution(size_t verdict) {
+    bool diverged = verdict == scheduler::kStopDiverged;
+    Record(diverged ? "diverged" : "sleep-blocked").field("step", steps_ - 1).send();
+    fflush(nullptr);
+    finish();
+    _exit(protocol::kExitStopped);
 }
 
 void Execution::unpark_readers(uintptr_t address, uint32_t size) {
@@ -284,12 +318,17 @@ void Execution::after_fork_in_child() {
 void Execution::finish() {
     if (finished_ || !g_runtime_active) return;
     finish_pending_write(*current_);
-    record_decision(kNoThread);
     strategy_->end_execution();
+    // What each thread was about to do; the running thread has no operation pending unless
+    // the execution ends at its scheduling point (a deadlock, a redundant guided execution).
+    for (Thread* thread : threads_)
+        if (thread->status == ThreadStatus::Live && (thread != current_ || in_schedule_))
+            trace_.pending(thread->id, thread->op, thread->op_pc);
+    trace_.flush();
     Record("end")
         .field("steps", steps_)
         .field("threads", static_cast<uint64_t>(threads_.size()))
-        .field("schedule", schedule_)
+        .field("schedule", schedule_.text())
         .send();
     finished_ = true;
     g_runtime_active = false;
@@ -300,6 +339,11 @@ void Execution::finish() {
         fflush(nullptr);
         _exit(protocol::kExitStandaloneFindings);
     }
+}
+
+void Execution::send_schedule() {
+    std::string text = schedule_.text();
+    Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
 }
 
 void Execution::stop() {

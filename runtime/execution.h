@@ -10,6 +10,7 @@
 // - runtime code never uses thread-local storage: %fs belongs to the running user thread.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,9 +20,15 @@
 #include "runtime/stack_depot.h"
 #include "runtime/sync_objects.h"
 #include "runtime/thread.h"
+#include "runtime/trace_recorder.h"
+#include "scheduler/schedule.h"
 #include "scheduler/strategy.h"
 
 namespace baton::rt {
+
+// Lets code outside namespace baton::rt (the interposed extern "C" functions) name
+// scheduler types the same way.
+namespace scheduler = ::baton::scheduler;
 
 class Execution {
 public:
@@ -38,11 +45,27 @@ public:
                           bool detached, uintptr_t pc);
     [[noreturn]] void exit_current(void* result);
 
-    // Scheduling points. `yield` lets the strategy preempt the current thread; `wait`
+    // Scheduling points, each before a visible operation `op` (which the scheduler sees, to
+    // tell which steps commute). `yield` lets the strategy preempt the current thread; `wait`
     // suspends it until `kind.ready` holds (or a timeout or spurious wakeup, if allowed).
-    void yield(uintptr_t pc);
+    void yield(uintptr_t pc, scheduler::Operation op);
     WakeReason wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
                     uint64_t deadline = kNoDeadline, uint64_t token = 0);
+
+    // Is a plain access to [address, address + size) a scheduling point (a racy location)?
+    bool preempts_at(uintptr_t address, size_t size) const {
+        if (preempt_granules_.empty()) return false;
+        for (uintptr_t granule = address & ~uintptr_t{7}; granule < address + size; granule += 8)
+            if (std::binary_search(preempt_granules_.begin(), preempt_granules_.end(), granule)) return true;
+        return false;
+    }
+
+    // The value the current step's operation read or wrote, for the trace.
+    void note_value(uint64_t value) { trace_.value(value); }
+    // On the way out of a crash: write the trace recorded so far (async-signal-safe).
+    void flush_trace() { trace_.flush(); }
+    // On the way out of a crash: tell the explorer the schedule that led here.
+    void send_schedule();
 
     // Virtual time, in nanoseconds since the start of the execution.
     uint64_t now() const { return now_; }
@@ -80,10 +103,11 @@ private:
     void reap_finished_fibers();
     void forget_memory_of(const Fiber& fiber);
     void unpark_readers(uintptr_t address, uint32_t size);
-    void record_decision(ThreadId chosen);
+    [[noreturn]] void end_guided_execution(size_t verdict);
     static void thread_entry(void* arg);
 
     bool finished_ = false;
+    bool in_schedule_ = false;  // the current thread is at a scheduling point
     Thread* current_ = nullptr;
     std::vector<Thread*> threads_;
     std::vector<Thread*> threads_to_reap_;  // finished; their fibers await freeing
@@ -94,9 +118,9 @@ private:
     uint64_t now_ = 0;
     uint32_t parked_count_ = 0;
     uint32_t live_count_ = 0;
-    std::string schedule_;   // decisions, run-length encoded: "<thread>x<count> ..."
-    ThreadId last_decision_ = kNoThread;
-    uint64_t last_decision_run_ = 0;
+    scheduler::ScheduleWriter schedule_;  // every step's choice (scheduler/schedule.h)
+    TraceRecorder trace_;
+    std::vector<uintptr_t> preempt_granules_;  // sorted; see preempts_at
 
     std::unique_ptr<ShadowMemory> shadow_;
     StackDepot stacks_;

@@ -23,13 +23,14 @@ const WaitKind kFutexWait{
     [](const Thread& waiter) { return waiter.wait.woken; },
     [](const Thread&) { return kNoThread; },
     true,
+    scheduler::OpKind::FutexWait,
 };
 
 long futex_wait(uint32_t* word, uint32_t expected, const timespec* timeout, bool absolute,
                 bool realtime, uintptr_t pc) {
     Execution& ex = execution();
     Thread& self = ex.current();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::FutexWait, reinterpret_cast<uintptr_t>(word)});
     if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected) {
         observe_read(self, reinterpret_cast<uintptr_t>(word), 4, pc, self.op_sp);
         errno = EAGAIN;
@@ -56,7 +57,7 @@ long futex_wait(uint32_t* word, uint32_t expected, const timespec* timeout, bool
 
 long futex_wake(uint32_t* word, int count, uintptr_t pc) {
     Execution& ex = execution();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::FutexWake, reinterpret_cast<uintptr_t>(word)});
     auto address = reinterpret_cast<uintptr_t>(word);
     long woken = 0;
     while (woken < count) {

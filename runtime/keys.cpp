@@ -49,6 +49,7 @@ const WaitKind kOnceWait{
         return once ? once->runner : kNoThread;
     },
     false,
+    scheduler::OpKind::Once,
 };
 
 }  // namespace
@@ -81,7 +82,7 @@ int run_once(uintptr_t control, void (*routine)(), uintptr_t pc) {
     }
     RuntimeScope scope;
     enter_runtime(BATON_CALLER_SP);
-    execution().yield(pc);
+    execution().yield(pc, scheduler::Operation{scheduler::OpKind::Once, control});
     auto& once = execution().objects().get<OnceObject>(control);
     if (once.state == OnceObject::State::NotRun && *flag != 0) once.state = OnceObject::State::Done;
     if (once.state == OnceObject::State::Running) {

@@ -22,6 +22,7 @@ const WaitKind kMutexWait{
         return mutex ? mutex->owner : kNoThread;
     },
     false,
+    scheduler::OpKind::MutexLock,
 };
 
 namespace {
@@ -78,7 +79,7 @@ int mutex_lock(uintptr_t address, uint64_t deadline, uintptr_t pc) {
     MutexObject* mutex = &mutex_object(address);
     if (mutex->owner == thread.id) {
         if (mutex->type == MutexType::Recursive) {
-            ex.yield(pc);
+            ex.yield(pc, scheduler::Operation{scheduler::OpKind::MutexLock, address});
             ++mutex_object(address).depth;
             return 0;
         }
@@ -87,7 +88,7 @@ int mutex_lock(uintptr_t address, uint64_t deadline, uintptr_t pc) {
         report_self_deadlock("locks mutex {object}, which it already holds", address, pc);
     }
     if (deadline == 0) {  // trylock: a scheduling point, then an attempt
-        ex.yield(pc);
+        ex.yield(pc, scheduler::Operation{scheduler::OpKind::MutexTryLock, address});
         mutex = &mutex_object(address);
         Thread& self = ex.current();
         if (mutex->owner != kNoThread) {
@@ -105,7 +106,7 @@ int mutex_lock(uintptr_t address, uint64_t deadline, uintptr_t pc) {
 
 int mutex_unlock(uintptr_t address, uintptr_t pc) {
     Execution& ex = execution();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::MutexUnlock, address});
     Thread& thread = ex.current();
     MutexObject& mutex = mutex_object(address);
     if (mutex.owner == kNoThread) {

@@ -40,6 +40,7 @@ const WaitKind kReadWait{
         return lock ? lock->writer : kNoThread;
     },
     false,
+    scheduler::OpKind::ReadLock,
 };
 
 const WaitKind kWriteWait{
@@ -52,6 +53,7 @@ const WaitKind kWriteWait{
                                          : lock->readers.empty() ? kNoThread : lock->readers.front();
     },
     false,
+    scheduler::OpKind::WriteLock,
 };
 
 bool holds(const RwLockObject& lock, ThreadId thread) {
@@ -67,7 +69,7 @@ int lock(uintptr_t address, bool write, uint64_t deadline, uintptr_t pc) {
     if (object.writer == self.id || (write && holds(object, self.id))) return EDEADLK;
     const WaitKind& kind = write ? kWriteWait : kReadWait;
     if (deadline == 0) {
-        ex.yield(pc);
+        ex.yield(pc, scheduler::Operation{write ? scheduler::OpKind::WriteLock : scheduler::OpKind::ReadLock, address});
         if (!available(ex.objects().find<RwLockObject>(address), write)) {
             observe_read(self, address, 1, pc, self.op_sp);
             return EBUSY;
@@ -88,7 +90,7 @@ int lock(uintptr_t address, bool write, uint64_t deadline, uintptr_t pc) {
 
 int unlock(uintptr_t address, uintptr_t pc) {
     Execution& ex = execution();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::RwUnlock, address});
     Thread& self = ex.current();
     auto& object = ex.objects().get<RwLockObject>(address);
     if (object.writer == self.id) {

@@ -33,6 +33,7 @@ const WaitKind kSemaphoreWait{
     },
     [](const Thread&) { return kNoThread; },
     false,
+    scheduler::OpKind::SemWait,
 };
 
 SemaphoreObject& semaphore(uintptr_t address) {
@@ -44,7 +45,7 @@ int wait(uintptr_t address, uint64_t deadline, uintptr_t pc) {
     Execution& ex = execution();
     Thread& self = ex.current();
     if (deadline == 0) {
-        ex.yield(pc);
+        ex.yield(pc, scheduler::Operation{scheduler::OpKind::SemWait, address});
         if (semaphore(address).value == 0) {
             observe_read(self, address, sizeof(unsigned), pc, self.op_sp);
             errno = EAGAIN;
@@ -63,7 +64,7 @@ int wait(uintptr_t address, uint64_t deadline, uintptr_t pc) {
 
 int post(uintptr_t address, uintptr_t pc) {
     Execution& ex = execution();
-    ex.yield(pc);
+    ex.yield(pc, scheduler::Operation{scheduler::OpKind::SemPost, address});
     Thread& self = ex.current();
     SemaphoreObject& sem = semaphore(address);
     if (sem.value == SEM_VALUE_MAX) {

@@ -78,6 +78,8 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
         .creation_sites(thread)
         .send();
+    execution().send_schedule();
+    execution().flush_trace();
     die_with(signal);
 }
 
@@ -97,6 +99,8 @@ void on_watchdog(int, siginfo_t*, void* context) {
         .stack("stack", thread, pc)
         .creation_sites(thread)
         .send();
+    execution().send_schedule();
+    execution().flush_trace();
     _exit(protocol::kExitStopped);
 }
 
@@ -155,6 +159,9 @@ void report_assertion(const char* expression, const char* file, unsigned line,
         .creation_sites(thread)
         .send();
     g_assertion_reported = true;
+    // The abort that follows ends the process without finish(): send what it would.
+    execution().send_schedule();
+    execution().flush_trace();
 }
 
 }  // namespace baton::rt

@@ -15,6 +15,7 @@ const WaitKind kBusyWait{
     [](const Thread& waiter) { return !waiter.parked_for_spin; },
     [](const Thread&) { return kNoThread; },
     false,
+    scheduler::OpKind::BusyWait,
 };
 
 uint64_t mix(uint64_t h, uint64_t value) {

@@ -11,6 +11,7 @@
 #include "runtime/call_stack.h"
 #include "runtime/fiber.h"
 #include "runtime/vector_clock.h"
+#include "scheduler/operation.h"
 
 namespace baton::rt {
 
@@ -23,6 +24,7 @@ struct WaitKind {
     bool (*ready)(const Thread& waiter);
     ThreadId (*holder)(const Thread& waiter);  // who must act first (reports), or kNoThread
     bool spurious_wakeups;              // may a waiter return without being woken?
+    scheduler::OpKind op;               // what the waiter does when it proceeds
 };
 
 constexpr uint64_t kNoDeadline = UINT64_MAX;
@@ -66,7 +68,8 @@ struct Thread {
     // Scheduling.
     Wait wait;
     WakeReason wake_reason = WakeReason::Ready;
-    uintptr_t op_pc = 0;  // call site of the visible operation in progress
+    scheduler::Operation op{scheduler::OpKind::Start, 0};  // the visible operation in progress
+    uintptr_t op_pc = 0;  // its call site
     uintptr_t op_sp = 0;  // the program's stack pointer at that call
 
     // Happens-before.

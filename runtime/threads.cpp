@@ -38,6 +38,7 @@ const WaitKind kJoinWait{
     },
     [](const Thread& waiter) { return static_cast<ThreadId>(waiter.wait.object); },
     false,
+    scheduler::OpKind::ThreadJoin,
 };
 
 void read_attributes(const pthread_attr_t* attr, size_t& stack_size, void*& user_stack,
@@ -88,11 +89,16 @@ int create_thread(pthread_t* handle, const pthread_attr_t* attr, void* (*start)(
     bool detached;
     read_attributes(attr, stack_size, user_stack, detached);
     if (!user_stack) stack_size += kRuntimeStackReserve;
+    // The creation is a step of its own, so that the new thread's first step is ordered
+    // after it (partial-order reduction sees the dependency through the thread's object).
+    auto next_id = static_cast<uint32_t>(execution().thread_count());
+    execution().yield(pc, {scheduler::OpKind::ThreadCreate, scheduler::thread_object(next_id)});
     Thread* thread = execution().create_thread(start, arg, stack_size, user_stack, detached, pc);
     if (!thread) return EAGAIN;
     *handle = to_pthread(thread->id);
     observe_progress(parent);
-    execution().yield(pc);  // the new thread may run before pthread_create returns
+    // The new thread may run before pthread_create returns.
+    execution().yield(pc, {scheduler::OpKind::Yield, 0});
     return 0;
 }
 
@@ -105,7 +111,7 @@ int join_thread(pthread_t handle, void** result, uint64_t deadline, uintptr_t pc
     if (target->detached || target->joined) return EINVAL;
     act_on_cancellation(self);
     if (deadline == 0) {  // tryjoin: a scheduling point, never a wait
-        execution().yield(pc);
+        execution().yield(pc, {scheduler::OpKind::ThreadJoin, scheduler::thread_object(target->id)});
         if (target->status != ThreadStatus::Finished) return EBUSY;
     } else if (execution().wait(kJoinWait, target->id, pc, deadline) == WakeReason::Timeout) {
         return ETIMEDOUT;

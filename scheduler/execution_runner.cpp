@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,8 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "scheduler/protocol.h"
 
@@ -21,6 +25,8 @@ namespace baton::scheduler {
 namespace {
 
 constexpr int kReportFd = 3;
+constexpr int kPlanFd = 4;
+constexpr int kTraceFd = 5;
 constexpr uint64_t kGraceMs = 2000;  // past the watchdog, before the parent kills
 
 struct Pipe {
@@ -41,28 +47,83 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
-[[noreturn]] void exec_child(const RunRequest& request, Pipe& report, Pipe& out, Pipe& err) {
+// An anonymous file: the plan is written to it before the child starts, the trace read from
+// it after the child ends, so neither side ever waits for the other.
+int anonymous_file(const char* name) { return memfd_create(name, MFD_CLOEXEC); }
+
+std::string read_file_from_start(int fd) {
+    std::string text;
+    if (fd < 0) return text;
+    lseek(fd, 0, SEEK_SET);
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        text.append(buffer, static_cast<size_t>(n));
+    }
+    return text;
+}
+
+// Everything the child needs, prepared before vfork(): the child shares the parent's memory
+// until it execs, so it may only make system calls.
+struct ChildSetup {
+    std::vector<std::string> environment;
+    std::vector<char*> envp;
+    std::vector<char*> argv;
+    std::string cannot_run;  // the message if exec fails
+
+    explicit ChildSetup(const RunRequest& request, bool has_plan, bool has_trace) {
+        auto set = [&](const char* name, const std::string& value) {
+            environment.push_back(std::string(name) + "=" + value);
+        };
+        std::string prefix = "BATON_";
+        for (char** entry = environ; *entry; ++entry)
+            if (strncmp(*entry, prefix.c_str(), prefix.size()) != 0) environment.emplace_back(*entry);
+        set(protocol::kEnvReportFd, std::to_string(kReportFd));
+        set(protocol::kEnvStrategy, request.strategy);
+        set(protocol::kEnvSeed, std::to_string(request.seed));
+        if (has_plan) set(protocol::kEnvPlanFd, std::to_string(kPlanFd));
+        if (has_trace) {
+            set(protocol::kEnvTraceFd, std::to_string(kTraceFd));
+            set(protocol::kEnvTraceLimit, std::to_string(request.trace_limit));
+        }
+        if (!request.preempt_on.empty()) {
+            std::string list;
+            for (uint64_t address : request.preempt_on) list += (list.empty() ? "" : " ") + std::to_string(address);
+            set(protocol::kEnvPreemptOn, list);
+        }
+        if (request.strategy == "pct") {
+            set(protocol::kEnvPctDepth, std::to_string(request.pct_depth));
+            set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));
+        }
+        if (request.max_steps) set(protocol::kEnvMaxSteps, std::to_string(request.max_steps));
+        if (request.time_limit_ms) set(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms));
+        for (std::string& entry : environment) envp.push_back(entry.data());
+        envp.push_back(nullptr);
+        argv.push_back(const_cast<char*>(request.program.c_str()));
+        for (const std::string& arg : request.arguments) argv.push_back(const_cast<char*>(arg.c_str()));
+        argv.push_back(nullptr);
+        cannot_run = "baton: cannot run " + request.program + "\n";
+    }
+};
+
+[[noreturn]] void exec_child(const ChildSetup& setup, const Pipe& report, const Pipe& out,
+                             const Pipe& err, int null, int plan_fd, int trace_fd) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     personality(ADDR_NO_RANDOMIZE);
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
-    int null = open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
     dup2(out.write, STDOUT_FILENO);
     dup2(err.write, STDERR_FILENO);
     dup2(report.write, kReportFd);  // dup2 clears close-on-exec on the new descriptor
-    setenv(protocol::kEnvReportFd, std::to_string(kReportFd).c_str(), 1);
-    setenv(protocol::kEnvStrategy, request.strategy.c_str(), 1);
-    setenv(protocol::kEnvSeed, std::to_string(request.seed).c_str(), 1);
-    if (request.max_steps) setenv(protocol::kEnvMaxSteps, std::to_string(request.max_steps).c_str(), 1);
-    if (request.time_limit_ms)
-        setenv(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms).c_str(), 1);
-    std::vector<char*> argv{const_cast<char*>(request.program.c_str())};
-    for (const std::string& arg : request.arguments) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(request.program.c_str(), argv.data());
-    dprintf(STDERR_FILENO, "baton: cannot run %s: %s\n", request.program.c_str(), strerror(errno));
+    if (plan_fd >= 0) dup2(plan_fd, kPlanFd);
+    if (trace_fd >= 0) dup2(trace_fd, kTraceFd);
+    execve(setup.argv[0], setup.argv.data(), setup.envp.data());
+    ssize_t ignored = write(STDERR_FILENO, setup.cannot_run.data(), setup.cannot_run.size());
+    (void)ignored;
     _exit(127);
 }
 
@@ -82,6 +143,7 @@ void kill_orphans() {
     // Processes the program started and left behind are our children now (subreaper).
     for (;;) {
         pid_t pid = waitpid(-1, nullptr, WNOHANG);
+        if (pid < 0 && errno == ECHILD) return;  // no child at all: nothing left behind
         if (pid <= 0) break;
     }
     DIR* proc = opendir("/proc");
@@ -136,19 +198,43 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         error = std::string("cannot create pipes: ") + strerror(errno);
         return false;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        error = std::string("cannot fork: ") + strerror(errno);
+    int plan_fd = -1, trace_fd = -1;
+    if (request.strategy == "guided") {
+        plan_fd = anonymous_file("baton-plan");
+        if (plan_fd < 0 || write(plan_fd, request.plan.data(), request.plan.size()) !=
+                               static_cast<ssize_t>(request.plan.size())) {
+            error = std::string("cannot write the schedule for the program: ") + strerror(errno);
+            return false;
+        }
+        lseek(plan_fd, 0, SEEK_SET);
+    }
+    if (request.record_trace && (trace_fd = anonymous_file("baton-trace")) < 0) {
+        error = std::string("cannot create the trace file: ") + strerror(errno);
         return false;
     }
-    if (pid == 0) exec_child(request, report, out, err);
+    ChildSetup setup(request, plan_fd >= 0, trace_fd >= 0);
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // vfork: baton links LLVM, and copying its page tables for every execution (fork) costs
+    // more than many executions themselves.
+    pid_t pid = vfork();
+    if (pid < 0) {
+        error = std::string("cannot start the program: ") + strerror(errno);
+        return false;
+    }
+    if (pid == 0) exec_child(setup, report, out, err, null, plan_fd, trace_fd);
+    close_fd(null);
+    close_fd(plan_fd);
     setpgid(pid, pid);  // also here: no race with the child's own setpgid
     close_fd(report.write);
     close_fd(out.write);
     close_fd(err.write);
 
     std::string report_text;
-    pollfd fds[3] = {{report.read, POLLIN, 0}, {out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
+    // The program's end is one more descriptor to poll (a pidfd), so nothing here sleeps:
+    // an execution's result is read the moment it is there.
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    pollfd fds[4] = {{report.read, POLLIN, 0}, {out.read, POLLIN, 0}, {err.read, POLLIN, 0},
+                     {pidfd, POLLIN, 0}};
     std::string* sinks[3] = {&report_text, &outcome.output, &outcome.errors};
     size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
     uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
@@ -169,14 +255,12 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
             reaped = true;
             reaped_at_ms = elapsed;
+            close_fd(fds[3].fd);
             // The program's own children may keep the pipes open: they go too.
             kill(-pid, SIGKILL);
-        }
-        if (open_count == 0) {  // output closed, program still running
-            usleep(2000);
             continue;
         }
-        int ready = poll(fds, 3, 50);
+        int ready = poll(fds, 4, pidfd < 0 && open_count == 0 ? 2 : 50);
         if (ready < 0 && errno != EINTR) break;
         for (int i = 0; i < 3; ++i) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -191,6 +275,8 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     kill_orphans();
 
     parse_records(report_text, outcome.records);
+    outcome.trace = read_file_from_start(trace_fd);
+    close_fd(trace_fd);
     if (WIFEXITED(status)) {
         outcome.exited = true;
         outcome.exit_status = WEXITSTATUS(status);

@@ -15,8 +15,14 @@ namespace baton::scheduler {
 struct RunRequest {
     std::string program;
     std::vector<std::string> arguments;
-    std::string strategy = "default";
+    std::string strategy = "default";  // the program-side strategy (scheduler/strategy.h)
     uint64_t seed = 0;
+    std::string plan;                  // "guided": the plan to follow (scheduler/schedule.h)
+    uint32_t pct_depth = 3;            // "pct"
+    uint64_t pct_steps = 1000;         // "pct"
+    std::vector<uint64_t> preempt_on;  // racy locations whose plain accesses are scheduling points
+    bool record_trace = false;         // have the execution write its trace
+    uint64_t trace_limit = 1'000'000;  // steps recorded at most
     uint64_t max_steps = 0;      // 0: the runtime's default
     uint64_t time_limit_ms = 0;  // watchdog inside the child; the parent allows a grace period
     size_t output_limit = 1 << 20;  // bytes of stdout and of stderr kept
@@ -32,6 +38,7 @@ struct ExecutionOutcome {
     bool runtime_error = false;           // baton's runtime could not run it
     std::string output;                   // stdout (up to output_limit)
     std::string errors;                   // stderr (up to output_limit)
+    std::string trace;                    // the binary trace, if requested and written
     double seconds = 0;
 
     // The "end" record, if the execution reached its end.

@@ -1,51 +1,79 @@
 // The explorer drives executions of a program: which schedules to try, within which budget.
-// For now: the default (non-preemptive) schedule first, then seeded random walks until the
-// executions or the time run out. Each outcome goes to the caller as soon as it is known.
+// Strategies (`--strategy`):
+//   default  the portfolio a user never needs to tune: DPOR (whose first execution is the
+//            default, non-preemptive schedule) for up to half the time; if it cannot finish,
+//            PCT for the rest
+//   dpor     dynamic partial-order reduction only (scheduler/dpor.h)
+//   bounded  iterative preemption bounding (scheduler/preemption_bounding.h)
+//   pct      PCT with depth `pct_depth`, seeds counting up from `seed` (scheduler/pct.h)
+//   random   random walks, seeds counting up from `seed`
+// Each outcome goes to the caller as soon as it is known.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "scheduler/execution_runner.h"
+#include "scheduler/trace.h"
 
 namespace baton::scheduler {
 
 struct Budget {
-    uint64_t max_executions = 20;
+    uint64_t max_executions = 100'000;
     double time_limit_seconds = 30;
     uint64_t max_steps = 0;  // per execution; 0: the runtime's default
 };
 
-struct ExplorationStats {
-    uint64_t executions = 0;
-    double seconds = 0;
-    bool budget_exhausted = false;
+struct SearchOptions {
+    std::string strategy = "default";
+    uint64_t seed = 1;
+    uint32_t pct_depth = 3;
+    uint32_t max_preemptions = 2;       // bounded
+    uint64_t trace_limit = 200'000;     // steps an execution may take and still be searched
 };
 
-// Called after each execution with its 1-based index, what was run and how it went. Returns
-// false to stop exploring.
-using OutcomeHandler =
-    std::function<bool(uint64_t index, const RunRequest& request, const ExecutionOutcome& outcome)>;
+struct ExplorationStats {
+    uint64_t executions = 0;
+    uint64_t sleep_blocked = 0;       // DPOR executions cut short as redundant (not counted above)
+    double seconds = 0;
+    bool complete = false;            // every execution of the program was covered
+    std::vector<std::string> bounds;  // what kept it from being complete
+    std::string strategy;             // what actually ran ("dpor", "dpor+pct", ...)
+};
+
+// One execution as the caller sees it.
+struct ExecutionReport {
+    uint64_t index = 0;          // 1-based, counting every execution run
+    std::string description;     // "dpor execution 3", "pct seed 2 (depth 3)", ...
+    std::string schedule;        // every step's choice (scheduler/schedule.h), when known
+    std::vector<uint64_t> preempt_on;  // the racy locations that were scheduling points
+    const RunRequest* request = nullptr;          // valid during the handler call only
+    const ExecutionOutcome* outcome = nullptr;
+};
+
+// Returns false to stop exploring.
+using OutcomeHandler = std::function<bool(const ExecutionReport& report)>;
 
 class Explorer {
 public:
-    // `strategy`: "default" runs the default schedule and then random ones; "random" only
-    // random ones. Seeds count up from `seed`.
-    Explorer(RunRequest base, Budget budget, std::string strategy, uint64_t seed)
-        : base_(std::move(base)), budget_(budget), strategy_(std::move(strategy)), seed_(seed) {}
+    Explorer(RunRequest base, Budget budget, SearchOptions options)
+        : base_(std::move(base)), budget_(budget), options_(std::move(options)) {}
 
-    // Returns false (with `error`) if an execution could not be started.
+    // Returns false (with `error`) if an execution could not be started or the program does
+    // not behave deterministically under baton.
     bool run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
+
+    class Session;  // one run's clock, counters and handler (explorer.cpp)
 
 private:
     RunRequest base_;
     Budget budget_;
-    std::string strategy_;
-    uint64_t seed_;
+    SearchOptions options_;
 };
 
-// "default schedule" or "random schedule, seed 7".
-std::string describe_schedule(const RunRequest& request);
+// The schedule an execution reported ("end" record, or "schedule" after a crash), or "".
+std::string reported_schedule(const ExecutionOutcome& outcome);
 
 }  // namespace baton::scheduler

@@ -10,6 +10,8 @@
 //   {"rec":"thread","id":T,"parent":P,"pc":N}            thread T created by P at pc
 //   {"rec":"finding","kind":K,...}                       see runtime/report_channel.h
 //   {"rec":"end","steps":N,"threads":N,"schedule":"..."} the execution reached its end
+//   {"rec":"diverged","step":N}                          a guided execution's plan did not fit
+//   {"rec":"sleep-blocked","step":N}                     every option was asleep: redundant
 // Addresses and pcs are decimal integers; stacks are arrays of pcs, innermost first.
 #pragma once
 
@@ -19,10 +21,18 @@ constexpr int kVersion = 1;
 
 // Environment variables set by the parent.
 constexpr const char* kEnvReportFd = "BATON_REPORT_FD";     // descriptor for records
-constexpr const char* kEnvStrategy = "BATON_STRATEGY";      // "default" | "random"
+constexpr const char* kEnvStrategy = "BATON_STRATEGY";  // "default" | "random" | "pct" | "guided"
 constexpr const char* kEnvSeed = "BATON_SEED";              // decimal
 constexpr const char* kEnvMaxSteps = "BATON_MAX_STEPS";     // scheduling points per execution
 constexpr const char* kEnvTimeLimitMs = "BATON_TIME_LIMIT_MS";  // watchdog, real milliseconds
+constexpr const char* kEnvPlanFd = "BATON_PLAN_FD";     // "guided": descriptor to read the plan from
+constexpr const char* kEnvTraceFd = "BATON_TRACE_FD";   // write the binary trace here
+constexpr const char* kEnvTraceLimit = "BATON_TRACE_LIMIT";  // steps recorded at most
+constexpr const char* kEnvPctDepth = "BATON_PCT_DEPTH";      // "pct": depth d
+constexpr const char* kEnvPctSteps = "BATON_PCT_STEPS";      // "pct": steps estimate
+// Plain accesses to these 8-byte granules (decimal addresses, space-separated) are scheduling
+// points: locations an earlier execution found racy.
+constexpr const char* kEnvPreemptOn = "BATON_PREEMPT_ON";
 
 // Exit statuses the runtime uses when it ends an execution itself. Chosen outside the range
 // programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.

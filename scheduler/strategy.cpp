@@ -1,6 +1,8 @@
 #include "scheduler/strategy.h"
 
+#include "scheduler/guided.h"
 #include "scheduler/non_preemptive.h"
+#include "scheduler/pct.h"
 #include "scheduler/random_walk.h"
 
 namespace baton::scheduler {
@@ -8,7 +10,13 @@ namespace baton::scheduler {
 std::unique_ptr<Strategy> make_strategy(const StrategyConfig& config, std::string& error) {
     if (config.name == "default") return std::make_unique<NonPreemptive>();
     if (config.name == "random") return std::make_unique<RandomWalk>(config.seed);
-    error = "unknown strategy '" + config.name + "' (expected default or random)";
+    if (config.name == "pct") return std::make_unique<Pct>(config.seed, config.pct_depth, config.pct_steps);
+    if (config.name == "guided") {
+        Plan plan;
+        if (!parse_plan(config.schedule, plan, error)) return nullptr;
+        return std::make_unique<Guided>(std::move(plan));
+    }
+    error = "unknown strategy '" + config.name + "' (expected default, random, pct or guided)";
     return nullptr;
 }
 

@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 
+#include "scheduler/operation.h"
+
 namespace baton::scheduler {
 
 using ThreadId = uint32_t;
@@ -22,7 +24,12 @@ struct Option {
     };
     ThreadId thread;
     Kind kind;
+    Operation op;  // what the thread does if this option is taken
 };
+
+// What `choose` returns instead of an index when the execution should not go on.
+constexpr size_t kStopDiverged = SIZE_MAX;          // a given schedule does not fit the program
+constexpr size_t kStopSleepBlocked = SIZE_MAX - 1;  // every option is asleep: nothing new follows
 
 class Strategy {
 public:
@@ -36,12 +43,19 @@ public:
     virtual size_t choose(std::span<const Option> options, ThreadId current,
                           bool current_spinning) = 0;
 
+    // Strategies that follow or count steps (replay, partial-order reduction, PCT) are asked
+    // at every scheduling point, also when there is only one option.
+    virtual bool sees_every_step() const { return false; }
+
     virtual void end_execution() = 0;
 };
 
 struct StrategyConfig {
-    std::string name = "default";  // "default" or "random"
+    std::string name = "default";  // "default", "random", "pct" or "guided"
     uint64_t seed = 0;
+    uint32_t pct_depth = 3;        // pct: d-1 priority change points
+    uint64_t pct_steps = 1000;     // pct: steps the change points are spread over
+    std::string schedule;          // guided: the schedule to follow (scheduler/schedule.h)
 };
 
 // Returns null (and sets `error`) for an unknown strategy name.

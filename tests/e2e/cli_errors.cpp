@@ -15,26 +15,10 @@ using baton::e2e::baton_binary;
 using baton::e2e::CommandResult;
 using baton::e2e::run_command;
 using baton::e2e::source_path;
+using baton::e2e::TempDir;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        char pattern[] = "/tmp/baton-test.XXXXXX";
-        path_ = mkdtemp(pattern);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name, const std::string& text = "") const {
-        std::string path = path_ + "/" + name;
-        if (!text.empty()) std::ofstream(path) << text;
-        return path;
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 int count_lines(const std::string& text) {
     return static_cast<int>(std::count(text.begin(), text.end(), '\n'));

@@ -1,6 +1,10 @@
 // Helpers for end-to-end tests: run a command, capture its output and exit status.
 #pragma once
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,5 +20,27 @@ CommandResult run_command(const std::vector<std::string>& command, const std::st
 
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);
+
+// A fresh directory under /tmp, removed with everything in it at the end of the scope.
+class TempDir {
+public:
+    TempDir() {
+        char pattern[] = "/tmp/baton-test.XXXXXX";
+        path_ = mkdtemp(pattern);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    // The path of `name` in the directory; with `text`, the file is written first.
+    std::string file(const std::string& name, const std::string& text = "") const {
+        std::string path = path_ + "/" + name;
+        if (!text.empty()) std::ofstream(path) << text;
+        return path;
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
 
 }  // namespace baton::e2e

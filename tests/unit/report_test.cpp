@@ -20,7 +20,7 @@ TEST(CheckJson, HasTheContractFields) {
     finding.message = "data race on 'mails': thread 2 writes while thread 1 reads";
     finding.location = {"race.c", 8, 5, "routine"};
     finding.steps.push_back({1, "read", "mails", 27, {"race.c", 8, 5, "routine"}});
-    baton::report::CheckSummary summary{"race.c", "bug", 3, "default+random", false, 1.234};
+    baton::report::CheckSummary summary{.program = "race.c", .verdict = "bug", .executions = 3, .strategy = "dpor+pct", .complete = false, .seconds = 1.234};
     auto json = baton::report::check_json({finding}, summary);
     EXPECT_EQ(json["tool"], "baton");
     EXPECT_EQ(json["command"], "check");

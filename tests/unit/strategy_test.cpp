@@ -66,8 +66,8 @@ TEST(RandomWalk, TimePassesWhenNobodyCanRun) {
 
 TEST(MakeStrategy, RejectsUnknownNames) {
     std::string error;
-    EXPECT_NE(baton::scheduler::make_strategy({"default", 0}, error), nullptr);
-    EXPECT_NE(baton::scheduler::make_strategy({"random", 5}, error), nullptr);
-    EXPECT_EQ(baton::scheduler::make_strategy({"dfs", 0}, error), nullptr);
+    EXPECT_NE(baton::scheduler::make_strategy({.name = "default"}, error), nullptr);
+    EXPECT_NE(baton::scheduler::make_strategy({.name = "random", .seed = 5}, error), nullptr);
+    EXPECT_EQ(baton::scheduler::make_strategy({.name = "dfs"}, error), nullptr);
     EXPECT_NE(error.find("dfs"), std::string::npos);
 }

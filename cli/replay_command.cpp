@@ -1,0 +1,185 @@
+// `baton replay SCHEDULE`: re-runs the execution a schedule file recorded, exactly, and prints
+// its trace -- one line per step: step, thread, operation, target, value, source location --
+// then the findings the execution shows. The output depends only on the program and the
+// schedule, so it is byte-identical every time.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/program_build.h"
+#include "report/check_report.h"
+#include "report/runtime_findings.h"
+#include "report/symbolizer.h"
+#include "scheduler/execution_runner.h"
+#include "scheduler/schedule_file.h"
+#include "scheduler/trace.h"
+
+namespace baton::cli {
+namespace {
+
+constexpr const char* kReplayUsage = R"(usage: baton replay [options] SCHEDULE
+
+Re-runs the execution recorded in SCHEDULE (a .baton-schedule file written by baton check)
+and prints its trace, one step per line, then the findings it shows.
+
+options:
+  --time-limit S   give up on the execution after S seconds (default: 30)
+  -h, --help       this help
+
+exit status: 0 the execution shows no finding, 1 it does, 2 usage or input error
+)";
+
+std::string target_text(const scheduler::Operation& op, report::RuntimeFindings& names) {
+    if (op.object == 0) return "-";
+    if (op.object <= scheduler::kMaxThreadObject) return fmt::format("thread {}", op.object - 1);
+    return names.object_name(op.object);
+}
+
+std::string location_text(const report::SourceLocation& location) {
+    if (!location.known()) return location.function.empty() ? "-" : location.function;
+    std::string text = fmt::format("{}:{}", location.file, location.line);
+    if (!location.function.empty()) text += " (" + location.function + ")";
+    return text;
+}
+
+void print_trace(const scheduler::Trace& trace, report::Symbolizer& symbolizer,
+                 report::RuntimeFindings& names) {
+    fmt::print("{:>6}  {:>6}  {:<15} {:<22} {:>12}  {}\n", "step", "thread", "operation", "target",
+               "value", "location");
+    for (size_t i = 0; i < trace.steps.size(); ++i) {
+        const scheduler::TraceStep& step = trace.steps[i];
+        std::string op = scheduler::op_name(step.op.kind);
+        if (step.choice.kind == scheduler::Option::Kind::Timeout) op += " (timeout)";
+        if (step.choice.kind == scheduler::Option::Kind::SpuriousWakeup) op += " (spurious)";
+        std::string value = step.value ? std::to_string(static_cast<int64_t>(*step.value)) : "";
+        std::string location = step.pc ? location_text(symbolizer.frame(step.pc).location) : "-";
+        fmt::print("{:>6}  {:>6}  {:<15} {:<22} {:>12}  {}\n", i + 1, step.choice.thread, op,
+                   target_text(step.op, names), value, location);
+    }
+    if (trace.truncated) fmt::print("  ... (the trace is longer than baton records)\n");
+}
+
+}  // namespace
+
+int replay_main(int argc, char** argv) {
+    std::string path;
+    double time_limit = 30;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            fputs(kReplayUsage, stdout);
+            return 0;
+        }
+        if (arg == "--time-limit" || arg.rfind("--time-limit=", 0) == 0) {
+            std::string value = arg.size() > 12 ? arg.substr(13) : (i + 1 < argc ? argv[++i] : "");
+            char* end = nullptr;
+            time_limit = strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || time_limit <= 0) {
+                fprintf(stderr, "baton replay: --time-limit needs a positive number of seconds, not '%s'\n",
+                        value.c_str());
+                return 2;
+            }
+            continue;
+        }
+        if (arg.size() > 1 && arg[0] == '-') {
+            fprintf(stderr, "baton replay: unknown option '%s' (see baton replay --help)\n", arg.c_str());
+            return 2;
+        }
+        if (!path.empty()) {
+            fprintf(stderr, "baton replay: more than one schedule given ('%s', '%s')\n", path.c_str(), arg.c_str());
+            return 2;
+        }
+        path = arg;
+    }
+    if (path.empty()) {
+        fprintf(stderr, "baton replay: no schedule given (see baton replay --help)\n");
+        return 2;
+    }
+
+    scheduler::ScheduleFile file;
+    std::string error;
+    if (!scheduler::read_schedule_file(path, file, error)) {
+        fprintf(stderr, "baton replay: %s\n", error.c_str());
+        return 2;
+    }
+    std::string hash = scheduler::hash_file(file.program, error);
+    if (hash.empty()) {
+        fprintf(stderr, "baton replay: the schedule's program: %s\n", error.c_str());
+        return 2;
+    }
+    if (hash != file.program_hash) {
+        fprintf(stderr, "baton replay: '%s' has changed since the schedule was recorded; run baton check on it again\n",
+                file.program.c_str());
+        return 2;
+    }
+    std::vector<scheduler::Choice> choices;
+    scheduler::parse_choices(file.schedule, choices, error);
+    PreparedProgram program;
+    if (!prepare_program(file.program, program, error)) {
+        fprintf(stderr, "baton replay: %s\n", error.c_str());
+        return 2;
+    }
+    scheduler::RunRequest request;
+    request.program = program.executable;
+    request.arguments = file.arguments;
+    request.preempt_on = file.preempt_on;
+    request.strategy = "guided";
+    request.plan = scheduler::format_plan({choices, {}});
+    request.record_trace = true;
+    request.trace_limit = choices.size() + 100'000;
+    request.time_limit_ms = static_cast<uint64_t>(time_limit * 1000);
+    scheduler::become_subreaper();
+    scheduler::ExecutionOutcome outcome;
+    bool ran = scheduler::run_execution(request, outcome, error);
+    // The program's debug information names what the trace shows: keep it until printed.
+    struct Cleanup {
+        const PreparedProgram& program;
+        ~Cleanup() { remove_prepared(program); }
+    } cleanup{program};
+    if (!ran) {
+        fprintf(stderr, "baton replay: %s\n", error.c_str());
+        return 2;
+    }
+    for (const auto& record : outcome.records) {
+        if (record.value("rec", "") == "diverged") {
+            fprintf(stderr, "baton replay: the schedule does not fit the program at step %llu "
+                    "(a different build, input or environment?)\n",
+                    static_cast<unsigned long long>(record.value("step", uint64_t{0}) + 1));
+            return 2;
+        }
+    }
+    scheduler::Trace trace;
+    if (!scheduler::parse_trace(outcome.trace, trace, error)) {
+        fprintf(stderr, "baton replay: the execution left no trace: %s\n", error.c_str());
+        return 2;
+    }
+
+    report::Symbolizer symbolizer;
+    report::RuntimeFindings converter(symbolizer);
+    std::vector<report::Finding> findings;
+    for (auto& [key, finding] : converter.convert(outcome.records)) findings.push_back(std::move(finding));
+    fmt::print("baton replay {}\n", path);
+    fmt::print("program {}\n", file.program);
+    if (!file.finding.empty()) fmt::print("recorded {}\n", file.finding);
+    fmt::print("\n");
+    print_trace(trace, symbolizer, converter);
+    std::fflush(stdout);
+    bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    report::write_findings_text(std::cout, findings, color);
+    if (findings.empty() && outcome.exited && outcome.exit_status != 0 && !outcome.runtime_stopped)
+        fmt::print("\nthe program exited with status {}\n", outcome.exit_status);
+    else if (findings.empty() && outcome.signal != 0)
+        fmt::print("\nthe program was killed by signal {}\n", outcome.signal);
+    std::cout << std::flush;
+    bool failed = !findings.empty() || outcome.signal != 0 ||
+                  (outcome.exited && outcome.exit_status != 0 && !outcome.runtime_stopped);
+    return failed ? 1 : 0;
+}
+
+}  // namespace baton::cli

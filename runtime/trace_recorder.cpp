@@ -1,0 +1,92 @@
+#include "runtime/trace_recorder.h"
+
+#include <unistd.h>
+
+#include <cstring>
+
+#include "scheduler/trace_format.h"
+
+namespace baton::rt {
+
+namespace tf = trace_format;
+
+void TraceRecorder::open(int fd, uint64_t step_limit) {
+    fd_ = fd;
+    step_limit_ = step_limit;
+    if (fd_ >= 0) {
+        buffer_.reserve(1 << 16);
+        append(tf::kMagic, sizeof tf::kMagic);
+    }
+}
+
+void TraceRecorder::append(const void* data, size_t size) {
+    auto* bytes = static_cast<const uint8_t*>(data);
+    buffer_.insert(buffer_.end(), bytes, bytes + size);
+}
+
+void TraceRecorder::step(const scheduler::Option& chosen, uintptr_t pc,
+                         std::span<const scheduler::Option> options) {
+    if (fd_ < 0 || truncated_) return;
+    if (++steps_ > step_limit_) {
+        uint8_t tag = tf::kTruncated;
+        append(&tag, 1);
+        truncated_ = true;
+        return;
+    }
+    uint8_t tag = tf::kStep;
+    append(&tag, 1);
+    tf::StepRecord record{};
+    record.thread = chosen.thread;
+    record.choice = static_cast<uint8_t>(chosen.kind);
+    record.op = static_cast<uint8_t>(chosen.op.kind);
+    record.option_count = static_cast<uint16_t>(options.size());
+    record.object = chosen.op.object;
+    record.pc = pc;
+    last_step_ = buffer_.size();
+    append(&record, sizeof record);
+    for (const scheduler::Option& option : options) {
+        tf::OptionRecord item{};
+        item.thread = option.thread;
+        item.choice = static_cast<uint8_t>(option.kind);
+        item.op = static_cast<uint8_t>(option.op.kind);
+        item.object = option.op.object;
+        append(&item, sizeof item);
+    }
+}
+
+void TraceRecorder::value(uint64_t value) {
+    if (fd_ < 0 || truncated_ || last_step_ == SIZE_MAX) return;
+    tf::StepRecord record;
+    memcpy(&record, buffer_.data() + last_step_, sizeof record);
+    record.value = value;
+    record.has_value = 1;
+    memcpy(buffer_.data() + last_step_, &record, sizeof record);
+}
+
+void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc) {
+    if (fd_ < 0 || truncated_) return;
+    uint8_t tag = tf::kPending;
+    append(&tag, 1);
+    tf::PendingRecord record{};
+    record.thread = thread;
+    record.op = static_cast<uint8_t>(op.kind);
+    record.object = op.object;
+    record.pc = pc;
+    append(&record, sizeof record);
+}
+
+void TraceRecorder::flush() {
+    if (fd_ < 0) return;
+    const uint8_t* data = buffer_.data();
+    size_t left = buffer_.size();
+    while (left > 0) {
+        ssize_t written = write(fd_, data, left);
+        if (written <= 0) break;
+        data += written;
+        left -= static_cast<size_t>(written);
+    }
+    close(fd_);
+    fd_ = -1;
+}
+
+}  // namespace baton::rt

@@ -1,0 +1,39 @@
+// Records the execution's steps for the explorer (scheduler/trace_format.h), in memory, and
+// writes them out when the execution ends -- also when it crashes, so only async-signal-safe
+// calls are made on the way out.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "scheduler/strategy.h"
+
+namespace baton::rt {
+
+class TraceRecorder {
+public:
+    // `fd` < 0: recording is off and every call is a no-op.
+    void open(int fd, uint64_t step_limit);
+    bool enabled() const { return fd_ >= 0; }
+
+    void step(const scheduler::Option& chosen, uintptr_t pc,
+              std::span<const scheduler::Option> options);
+    // The value the current step read or wrote (atomics).
+    void value(uint64_t value);
+    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc);
+    // Writes what was recorded and closes the descriptor; later calls do nothing.
+    void flush();
+
+private:
+    void append(const void* data, size_t size);
+
+    int fd_ = -1;
+    uint64_t steps_ = 0;
+    uint64_t step_limit_ = 0;
+    bool truncated_ = false;
+    size_t last_step_ = SIZE_MAX;  // offset of the last StepRecord in buffer_
+    std::vector<uint8_t> buffer_;
+};
+
+}  // namespace baton::rt

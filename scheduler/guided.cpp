@@ -1,0 +1,58 @@
+#include "scheduler/guided.h"
+
+namespace baton::scheduler {
+
+void Guided::begin_execution() {
+    step_ = 0;
+    asleep_.clear();
+    if (plan_.follow.empty()) asleep_ = plan_.asleep;
+}
+
+bool Guided::asleep(const Option& option) const {
+    for (const SleepingThread& sleeper : asleep_)
+        if (sleeper.choice.thread == option.thread && sleeper.choice.kind == option.kind) return true;
+    return false;
+}
+
+void Guided::wake_dependents(const Operation& executed) {
+    std::erase_if(asleep_, [&](const SleepingThread& sleeper) { return dependent(sleeper.op, executed); });
+}
+
+size_t Guided::choose(std::span<const Option> options, ThreadId current, bool current_spinning) {
+    uint64_t step = step_++;
+    if (step < plan_.follow.size()) {
+        Choice wanted = plan_.follow[step];
+        for (size_t i = 0; i < options.size(); ++i)
+            if (options[i].thread == wanted.thread && options[i].kind == wanted.kind) {
+                if (step + 1 == plan_.follow.size()) asleep_ = plan_.asleep;
+                // The step just chosen may wake sleepers given for after the plan: the
+                // explorer already accounted for it when it put them to sleep.
+                return i;
+            }
+        return kStopDiverged;
+    }
+    // Non-preemptive among the awake: the current thread if it can go on, else the next
+    // thread that can run, else the earliest timeout. Spurious wakeups only come from a plan.
+    size_t pick = options.size();
+    uint32_t best = UINT32_MAX;
+    for (size_t i = 0; i < options.size(); ++i) {
+        const Option& option = options[i];
+        if (option.kind != Option::Kind::Run || asleep(option)) continue;
+        if (option.thread == current && !current_spinning) {
+            pick = i;
+            break;
+        }
+        // Distance after `current` in round-robin order; `current` itself comes last.
+        uint32_t distance = option.thread - current - 1;
+        if (pick == options.size() || distance < best) pick = i, best = distance;
+    }
+    if (pick == options.size()) {
+        for (size_t i = 0; i < options.size() && pick == options.size(); ++i)
+            if (options[i].kind == Option::Kind::Timeout && !asleep(options[i])) pick = i;
+    }
+    if (pick == options.size()) return kStopSleepBlocked;
+    wake_dependents(options[pick].op);
+    return pick;
+}
+
+}  // namespace baton::scheduler

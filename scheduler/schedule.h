@@ -1,0 +1,64 @@
+// Schedules as text: which option was taken at every scheduling point of an execution.
+//
+// A choice is a thread and how it proceeds: `3` runs thread 3, `3t` times thread 3's wait out,
+// `3s` wakes it spuriously. Runs of the same choice are written `3x120`. A whole schedule is
+// the choices separated by spaces: "0x14 1x3 0 2t 1x9".
+//
+// The guided strategy (what DPOR, preemption bounding and replay run in the program's process)
+// takes a "plan": the choices to follow, then which choices are asleep once they run out (a
+// sleeping choice is not taken until a step dependent on its operation has run; if only
+// sleeping choices remain, the execution is redundant and ends). After the plan, the execution
+// goes on non-preemptively. One item per line:
+//   follow 0x14 1x3 0
+//   asleep 2 lock 140737 1s cond-wake 94823   (choice, operation, object; repeated)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scheduler/strategy.h"
+
+namespace baton::scheduler {
+
+struct Choice {
+    ThreadId thread = 0;
+    Option::Kind kind = Option::Kind::Run;
+    bool operator==(const Choice&) const = default;
+};
+
+std::string format_choices(const std::vector<Choice>& choices);
+// Returns false (with `error`) for text that is not a schedule.
+bool parse_choices(std::string_view text, std::vector<Choice>& choices, std::string& error);
+
+// Appends one choice to a schedule being written, merging runs ("0x14").
+class ScheduleWriter {
+public:
+    void add(Choice choice);
+    std::string text() const;  // everything added so far
+
+private:
+    std::string text_;  // all runs but the last
+    Choice last_;
+    uint64_t run_ = 0;
+    void flush_run();
+    static void append_run(std::string& text, Choice choice, uint64_t run);
+};
+
+struct SleepingThread {
+    Choice choice;
+    Operation op;
+};
+
+struct Plan {
+    std::vector<Choice> follow;
+    std::vector<SleepingThread> asleep;
+};
+
+std::string format_plan(const Plan& plan);
+bool parse_plan(std::string_view text, Plan& plan, std::string& error);
+
+OpKind op_kind_from_name(std::string_view name, bool& ok);
+
+}  // namespace baton::scheduler

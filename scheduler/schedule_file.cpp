@@ -1,0 +1,145 @@
+#include "scheduler/schedule_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "scheduler/schedule.h"
+
+namespace baton::scheduler {
+namespace {
+
+constexpr const char* kVersionLine = "baton-schedule 1";
+
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
+}  // namespace
+
+std::string hash_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read '" + path + "': " + strerror(errno);
+        return "";
+    }
+    uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a: enough to notice an edit, not a signature
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            hash ^= static_cast<unsigned char>(buffer[i]);
+            hash *= 0x100000001b3ull;
+        }
+    }
+    char text[32];
+    snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
+bool write_schedule_file(const std::string& path, const ScheduleFile& file, std::string& error) {
+    std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        if (!out) {
+            error = "cannot write '" + path + "': " + strerror(errno);
+            return false;
+        }
+        out << kVersionLine << "\n"
+            << "program " << file.program << "\n"
+            << "program-hash " << file.program_hash << "\n"
+            << "arguments " << nlohmann::json(file.arguments).dump() << "\n"
+            << "finding " << one_line(file.finding) << "\n"
+            << "found-in " << one_line(file.found_in) << "\n";
+        if (!file.preempt_on.empty()) {
+            out << "preempt-on";
+            for (uint64_t address : file.preempt_on) out << " " << address;
+            out << "\n";
+        }
+        out << "schedule " << file.schedule << "\n";
+        if (!out.flush()) {
+            error = "cannot write '" + path + "': " + strerror(errno);
+            std::remove(temporary.c_str());
+            return false;
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        error = "cannot write '" + path + "': " + strerror(errno);
+        std::remove(temporary.c_str());
+        return false;
+    }
+    return true;
+}
+
+bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string& error) {
+    std::ifstream in(path);
+    if (!in) {
+        error = "cannot read '" + path + "': " + strerror(errno);
+        return false;
+    }
+    std::string line;
+    if (!std::getline(in, line) || line != kVersionLine) {
+        error = "'" + path + "' is not a baton schedule (expected '" + kVersionLine + "' first)";
+        return false;
+    }
+    file = ScheduleFile{};
+    bool has_program = false, has_schedule = false;
+    int number = 1;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        size_t space = line.find(' ');
+        std::string key = line.substr(0, space);
+        std::string value = space == std::string::npos ? "" : line.substr(space + 1);
+        auto bad = [&](const std::string& why) {
+            error = "'" + path + "' line " + std::to_string(number) + ": " + why;
+            return false;
+        };
+        if (key == "program") {
+            file.program = value;
+            has_program = !value.empty();
+        } else if (key == "program-hash") {
+            file.program_hash = value;
+        } else if (key == "arguments") {
+            nlohmann::json arguments = nlohmann::json::parse(value, nullptr, false);
+            if (!arguments.is_array()) return bad("arguments must be a JSON array of strings");
+            for (const auto& argument : arguments) {
+                if (!argument.is_string()) return bad("arguments must be a JSON array of strings");
+                file.arguments.push_back(argument.get<std::string>());
+            }
+        } else if (key == "finding") {
+            file.finding = value;
+        } else if (key == "found-in") {
+            file.found_in = value;
+        } else if (key == "preempt-on") {
+            std::istringstream words(value);
+            std::string word;
+            while (words >> word) {
+                char* end = nullptr;
+                unsigned long long address = strtoull(word.c_str(), &end, 10);
+                if (*end != '\0') return bad("preempt-on takes addresses, not '" + word + "'");
+                file.preempt_on.push_back(address);
+            }
+        } else if (key == "schedule") {
+            std::vector<Choice> choices;
+            std::string why;
+            if (!parse_choices(value, choices, why)) return bad(why);
+            file.schedule = value;
+            has_schedule = true;
+        } else {
+            return bad("unknown key '" + key + "'");
+        }
+    }
+    if (!has_program || !has_schedule) {
+        error = "'" + path + "' has no " + (has_program ? "schedule" : "program") + " line";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace baton::scheduler

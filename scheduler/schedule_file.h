@@ -1,0 +1,43 @@
+// Schedule files: what `baton check` saves next to a program for every finding, and what
+// `baton replay` reads. Text, one "key value" per line after a version line:
+//
+//   baton-schedule 1
+//   program /home/ana/race.c
+//   program-hash fnv1a64:9c1f0e3a5b7d2c41
+//   arguments []
+//   finding data-race: data race on 'mails': thread 2 writes while thread 1 reads
+//   found-in dpor execution 3
+//   preempt-on 93824992247900
+//   schedule 0x9 1x4 2x3 1x2 0x4
+//
+// `preempt-on` lists the racy locations whose plain accesses were scheduling points in that
+// execution (the schedule counts those steps too).
+// The hash is of the file named by `program` (the source when baton built it), so a schedule
+// recorded before the program was edited is refused instead of replayed wrongly.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace baton::scheduler {
+
+struct ScheduleFile {
+    std::string program;
+    std::string program_hash;
+    std::vector<std::string> arguments;
+    std::string finding;
+    std::string found_in;
+    std::vector<uint64_t> preempt_on;
+    std::string schedule;
+};
+
+constexpr const char* kScheduleSuffix = ".baton-schedule";
+
+// Return false with `error` (one sentence naming the file).
+bool write_schedule_file(const std::string& path, const ScheduleFile& file, std::string& error);
+bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string& error);
+
+// "fnv1a64:<16 hex digits>" of the file's bytes, or "" (with `error`) if it cannot be read.
+std::string hash_file(const std::string& path, std::string& error);
+
+}  // namespace baton::scheduler

@@ -1,0 +1,214 @@
+// The search's pieces without a program: schedules as text, plans, the guided strategy, PCT,
+// DPOR and preemption bounding over a small simulated program, and schedule minimization.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "scheduler/dpor.h"
+#include "scheduler/guided.h"
+#include "scheduler/minimize.h"
+#include "scheduler/pct.h"
+#include "scheduler/preemption_bounding.h"
+#include "scheduler/schedule.h"
+
+namespace bs = baton::scheduler;
+using bs::Choice;
+using bs::OpKind;
+using bs::Option;
+
+namespace {
+
+TEST(Schedule, RoundTripsChoicesWithRunsTimeoutsAndSpuriousWakeups) {
+    std::vector<Choice> choices;
+    std::string error;
+    ASSERT_TRUE(bs::parse_choices("0x3 1 2t 2s 0x2", choices, error)) << error;
+    ASSERT_EQ(choices.size(), 8u);
+    EXPECT_EQ(choices[3], (Choice{1, Option::Kind::Run}));
+    EXPECT_EQ(choices[4], (Choice{2, Option::Kind::Timeout}));
+    EXPECT_EQ(choices[5], (Choice{2, Option::Kind::SpuriousWakeup}));
+    EXPECT_EQ(bs::format_choices(choices), "0x3 1 2t 2s 0x2");
+}
+
+TEST(Schedule, RejectsWhatIsNotAChoice) {
+    std::vector<Choice> choices;
+    std::string error;
+    for (const char* bad : {"x", "1y", "1x0", "-1", "1xx2", "1t2"})
+        EXPECT_FALSE(bs::parse_choices(bad, choices, error)) << bad;
+}
+
+TEST(Plan, RoundTripsFollowAndSleepers) {
+    bs::Plan plan{{{0, Option::Kind::Run}, {1, Option::Kind::Run}},
+                  {{{2, Option::Kind::SpuriousWakeup}, {OpKind::CondWake, 4096}}}};
+    bs::Plan read;
+    std::string error;
+    ASSERT_TRUE(bs::parse_plan(bs::format_plan(plan), read, error)) << error;
+    EXPECT_EQ(read.follow, plan.follow);
+    ASSERT_EQ(read.asleep.size(), 1u);
+    EXPECT_EQ(read.asleep[0].choice, plan.asleep[0].choice);
+    EXPECT_EQ(read.asleep[0].op.kind, OpKind::CondWake);
+    EXPECT_EQ(read.asleep[0].op.object, 4096u);
+    EXPECT_FALSE(bs::parse_plan("asleep 1 lock", read, error));
+    EXPECT_FALSE(bs::parse_plan("unknown 1", read, error));
+}
+
+std::vector<Option> runnable(std::initializer_list<std::pair<uint32_t, uint64_t>> threads) {
+    std::vector<Option> options;
+    for (auto [thread, object] : threads) options.push_back({thread, Option::Kind::Run, {OpKind::MutexLock, object}});
+    return options;
+}
+
+TEST(Guided, FollowsThePlanThenGoesOnNonPreemptively) {
+    bs::Guided guided({{{1, Option::Kind::Run}}, {}});
+    guided.begin_execution();
+    auto options = runnable({{0, 100}, {1, 200}});
+    EXPECT_EQ(guided.choose(options, 0, false), 1u);  // the plan
+    EXPECT_EQ(guided.choose(options, 1, false), 1u);  // then the current thread goes on
+    auto others = runnable({{0, 100}, {2, 300}});
+    EXPECT_EQ(guided.choose(others, 1, false), 1u);   // round robin after thread 1: thread 2
+}
+
+TEST(Guided, SaysWhenThePlanDoesNotFit) {
+    bs::Guided guided({{{5, Option::Kind::Run}}, {}});
+    guided.begin_execution();
+    EXPECT_EQ(guided.choose(runnable({{0, 1}, {1, 2}}), 0, false), bs::kStopDiverged);
+}
+
+TEST(Guided, SleepersWakeOnADependentStepAndBlockWhenAloneAsleep) {
+    // Thread 1 sleeps on object 100; thread 0's step on object 100 wakes it.
+    bs::Guided guided({{}, {{{1, Option::Kind::Run}, {OpKind::MutexLock, 100}}}});
+    guided.begin_execution();
+    EXPECT_EQ(guided.choose(runnable({{0, 200}, {1, 100}}), 1, false), 0u);  // 1 asleep: 0 runs
+    EXPECT_EQ(guided.choose(runnable({{0, 100}, {1, 100}}), 0, false), 0u);  // 0 locks 100: wakes 1
+    EXPECT_EQ(guided.choose(runnable({{1, 100}}), 0, false), 0u);            // 1 is awake now
+    bs::Guided blocked({{}, {{{1, Option::Kind::Run}, {OpKind::MutexLock, 100}}}});
+    blocked.begin_execution();
+    EXPECT_EQ(blocked.choose(runnable({{1, 100}}), 1, false), bs::kStopSleepBlocked);
+}
+
+TEST(Pct, TheSameSeedGivesTheSameScheduleAndDepthOneNeverPreempts) {
+    auto run = [](bs::Pct& pct) {
+        pct.begin_execution();
+        std::vector<size_t> picks;
+        auto options = runnable({{0, 1}, {1, 2}, {2, 3}});
+        uint32_t current = 0;
+        for (int step = 0; step < 50; ++step) {
+            size_t pick = pct.choose(options, current, false);
+            picks.push_back(pick);
+            current = options[pick].thread;
+        }
+        return picks;
+    };
+    bs::Pct a(7, 3, 50), b(7, 3, 50);
+    EXPECT_EQ(run(a), run(b));
+    bs::Pct flat(7, 1, 50);
+    auto picks = run(flat);
+    EXPECT_TRUE(std::all_of(picks.begin(), picks.end(), [&](size_t p) { return p == picks[0]; }));
+}
+
+// A simulated program: each thread runs a list of operations; a MutexLock is enabled only
+// while the mutex is free, a MutexUnlock frees it. Runs a strategy to the end like the
+// runtime would, and returns the trace the runtime would write.
+struct Simulation {
+    std::vector<std::vector<bs::Operation>> threads;
+
+    bs::Trace run(bs::Strategy& strategy, bool& blocked) const {
+        strategy.begin_execution();
+        std::vector<size_t> next(threads.size(), 0);
+        std::set<uint64_t> held;
+        bs::Trace trace;
+        uint32_t current = 0;
+        blocked = false;
+        for (;;) {
+            std::vector<Option> options;
+            for (uint32_t t = 0; t < threads.size(); ++t) {
+                if (next[t] == threads[t].size()) continue;
+                bs::Operation op = threads[t][next[t]];
+                if (op.kind == OpKind::MutexLock && held.count(op.object)) continue;
+                options.push_back({t, Option::Kind::Run, op});
+            }
+            if (options.empty()) return trace;
+            size_t pick = strategy.choose(options, current, false);
+            if (pick == bs::kStopSleepBlocked) {
+                blocked = true;
+                return trace;
+            }
+            const Option& chosen = options.at(pick);
+            if (chosen.op.kind == OpKind::MutexLock) held.insert(chosen.op.object);
+            if (chosen.op.kind == OpKind::MutexUnlock) held.erase(chosen.op.object);
+            trace.steps.push_back({{chosen.thread, chosen.kind}, chosen.op, 0, {}, options});
+            ++next[chosen.thread];
+            current = chosen.thread;
+        }
+    }
+};
+
+constexpr uint64_t kHeap = 0x5555'0000'0000;
+
+Simulation workers(int k, bool shared) {
+    Simulation simulation;
+    for (int t = 0; t < k; ++t) {
+        uint64_t lock = kHeap + (shared ? 0 : 64 * t);  // an address, not a thread object
+        simulation.threads.push_back({{OpKind::MutexLock, lock}, {OpKind::MutexUnlock, lock}});
+    }
+    return simulation;
+}
+
+template <class Search>
+std::pair<int, int> explore(Search& search, const Simulation& simulation) {
+    int complete = 0, blocked_count = 0;
+    bs::Plan plan;
+    while (search.next_plan(plan)) {
+        bs::Guided guided(plan);
+        bool blocked = false;
+        bs::Trace trace = simulation.run(guided, blocked);
+        (blocked ? blocked_count : complete) += 1;
+        search.add_execution(trace);
+        if (complete + blocked_count > 100000) break;
+    }
+    return {complete, blocked_count};
+}
+
+TEST(DporSearch, OneExecutionPerOrderOfCriticalSections) {
+    int factorial = 1;
+    for (int k = 1; k <= 5; ++k) {
+        factorial *= k;
+        bs::DporSearch search;
+        EXPECT_EQ(explore(search, workers(k, true)).first, factorial) << k << " threads";
+    }
+}
+
+TEST(DporSearch, IndependentThreadsNeedOneExecution) {
+    bs::DporSearch search;
+    auto [complete, blocked] = explore(search, workers(5, false));
+    EXPECT_EQ(complete, 1);
+    EXPECT_EQ(blocked, 0);
+}
+
+TEST(PreemptionBounding, BoundZeroRunsOnlyTheSchedulesWithoutPreemption) {
+    // Two threads, two independent steps each: without preemption, thread 0 first or thread
+    // 1 first (the choice at the start is free); one preemption allows interleavings.
+    Simulation simulation{{{{OpKind::AtomicStore, kHeap}, {OpKind::AtomicStore, kHeap + 8}},
+                           {{OpKind::AtomicStore, kHeap + 16}, {OpKind::AtomicStore, kHeap + 24}}}};
+    bs::PreemptionBounding zero(0);
+    EXPECT_EQ(explore(zero, simulation).first, 2);
+    EXPECT_TRUE(zero.bound_hit());
+    bs::PreemptionBounding unbounded(10);
+    EXPECT_EQ(explore(unbounded, simulation).first, 6);  // all C(4,2) interleavings
+    EXPECT_FALSE(unbounded.bound_hit());
+}
+
+TEST(Minimize, KeepsTheFewestSwitchesThatStillFail) {
+    // The failure needs thread 1 to run before thread 0's second step: one switch.
+    auto reproduces = [](const std::vector<Choice>& prefix, std::string& schedule) {
+        bool fails = prefix.size() >= 2 && prefix[0].thread == 0 && prefix[1].thread == 1;
+        schedule = fails ? "0 1x3 0x3" : "";
+        return fails;
+    };
+    EXPECT_EQ(bs::minimize_switches("0 1 0 1 0 1 0 1", reproduces, 10), "0 1x3 0x3");
+    auto never = [](const std::vector<Choice>&, std::string&) { return false; };
+    EXPECT_EQ(bs::minimize_switches("0 1 0 1", never, 10), "0 1 0 1");
+}
+
+}  // namespace

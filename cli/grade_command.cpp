@@ -165,9 +165,8 @@ bool parse_options(int argc, char** argv, GradeOptions& options, std::string& er
             if (name == "--time-limit" && !parse_seconds(value, options.time_limit))
                 options.time_limit = kCheckTimeLimit;
             // Passed on as written, so that check's own messages quote what the user typed.
-            if (arg == name)
-                options.check_options.insert(options.check_options.end(), {name, value});
-            else options.check_options.push_back(arg);
+            options.check_options.push_back(arg);
+            if (arg == name) options.check_options.push_back(value);
             continue;
         }
         if (arg.size() > 1 && arg[0] == '-') {

@@ -124,8 +124,10 @@ bool compiles_only(const std::vector<std::string>& args) {
 // Runs the link step of `inv`, compiling its sources first into objects in a temporary
 // directory. Returns the exit status.
 int compile_and_link(const Invocation& inv, const std::string& libdir) {
-    char pattern[] = "/tmp/baton-cc.XXXXXX";
-    if (!mkdtemp(pattern)) {
+    // $TMPDIR first: a grader that kills a stuck build removes the directory it gave it.
+    const char* base = getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/baton-cc.XXXXXX";
+    if (!mkdtemp(pattern.data())) {
         perror("baton-cc: cannot create a temporary directory");
         return 2;
     }

@@ -6,6 +6,7 @@
 
 #include "analyzer/lint.h"
 #include "cli/commands.h"
+#include "cli/grade_command.h"
 
 namespace {
 
@@ -13,6 +14,8 @@ constexpr const char* kUsage = R"(usage: baton <command> [options]
 
 commands:
   check FILE.c|FILE.cpp|BINARY [-- ARGS]   run the program under baton's scheduler and report bugs
+  check PROGRAM...|DIRECTORY... [-- ARGS]  check many programs in parallel, one row each
+                                           (grading: docs/grading.md)
   replay SCHEDULE                          re-run a finding's recorded execution and print its trace
   lint FILE... [-- COMPILER-FLAGS]         static checks for shared state, busy waits, lock misuse
   lint -p BUILD-DIR [FILE...]              the same, with a compilation database
@@ -36,7 +39,12 @@ int main(int argc, char** argv) {
         std::printf("baton %s\n", BATON_VERSION);
         return 0;
     }
-    if (command == "check") return baton::cli::check_main(argc - 1, argv + 1);
+    if (command == "check") {
+        // Many programs (or a directory) go to the grader; one program is a plain check.
+        if (baton::cli::wants_grading(argc - 1, argv + 1))
+            return baton::cli::grade_main(argc - 1, argv + 1);
+        return baton::cli::check_main(argc - 1, argv + 1);
+    }
     if (command == "replay") return baton::cli::replay_main(argc - 1, argv + 1);
     if (command == "lint")
         return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));

@@ -23,10 +23,6 @@ bool has_extension(const std::string& path, std::initializer_list<const char*> e
     return false;
 }
 
-bool is_cxx_source(const std::string& path) {
-    return has_extension(path, {".cpp", ".cc", ".cxx", ".C", ".c++", ".cp"});
-}
-
 std::string tool_path(const char* name) {
     std::error_code error;
     fs::path self = fs::read_symlink("/proc/self/exe", error);
@@ -51,6 +47,10 @@ int run(const std::vector<std::string>& command) {
 }
 
 }  // namespace
+
+bool is_cxx_source(const std::string& path) {
+    return has_extension(path, {".cpp", ".cc", ".cxx", ".C", ".c++", ".cp"});
+}
 
 bool is_source_file(const std::string& path) {
     return has_extension(path, {".c", ".i"}) || is_cxx_source(path);

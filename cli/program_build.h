@@ -23,5 +23,6 @@ void remove_prepared(const PreparedProgram& program);
 std::string instrumentation_problem(const std::string& path);
 
 bool is_source_file(const std::string& path);
+bool is_cxx_source(const std::string& path);  // built with baton-c++
 
 }  // namespace baton::cli

@@ -51,7 +51,12 @@ int main(void) {
 
 TEST(CheckErrors, MissingFile) { expect_usage_error(check({"/nonexistent/race.c"}), "cannot read"); }
 
-TEST(CheckErrors, Directory) { expect_usage_error(check({"/tmp"}), "directory"); }
+// A directory is one program to grade (docs/grading.md); one without sources is bad input.
+TEST(CheckErrors, DirectoryWithoutSources) {
+    TempDir dir;
+    dir.file("notes.txt", "no program here\n");
+    expect_usage_error(check({dir.path()}), "holds no C or C++ source");
+}
 
 TEST(CheckErrors, NoProgram) { expect_usage_error(check({}), "no program"); }
 

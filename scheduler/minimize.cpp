@@ -3,13 +3,16 @@
 namespace baton::scheduler {
 namespace {
 
+// Step i switches if another thread takes it, or the same thread by a timeout or wakeup.
+bool is_switch(const std::vector<Choice>& choices, size_t i) {
+    return choices[i].thread != choices[i - 1].thread || choices[i].kind != Option::Kind::Run;
+}
+
 // The steps before the (k+1)-th switch: the prefix that keeps the first k switches.
 std::vector<Choice> prefix_keeping(const std::vector<Choice>& choices, size_t k) {
     size_t switches = 0;
-    for (size_t i = 1; i < choices.size(); ++i) {
-        if (choices[i].thread == choices[i - 1].thread && choices[i].kind == Option::Kind::Run) continue;
-        if (switches++ == k) return {choices.begin(), choices.begin() + static_cast<long>(i)};
-    }
+    for (size_t i = 1; i < choices.size(); ++i)
+        if (is_switch(choices, i) && switches++ == k) return {choices.begin(), choices.begin() + static_cast<long>(i)};
     return choices;
 }
 
@@ -17,8 +20,7 @@ std::vector<Choice> prefix_keeping(const std::vector<Choice>& choices, size_t k)
 
 size_t count_switches(const std::vector<Choice>& choices) {
     size_t switches = 0;
-    for (size_t i = 1; i < choices.size(); ++i)
-        switches += choices[i].thread != choices[i - 1].thread || choices[i].kind != Option::Kind::Run;
+    for (size_t i = 1; i < choices.size(); ++i) switches += is_switch(choices, i);
     return switches;
 }
 

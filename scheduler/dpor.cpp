@@ -65,24 +65,15 @@ bool DporSearch::next_plan(Plan& plan) {
         stack_.resize(i + 1);
         for (const Node& step : stack_) plan.follow.push_back(step.chosen);
         prefix_ = i + 1;
+        planned_asleep_ = plan.asleep;
         return true;
     }
     return false;
 }
 
 void DporSearch::add_execution(const Trace& trace) {
-    // The steps past the plan are new states; their sleep sets follow from the plan's.
-    std::vector<SleepingThread> asleep;
-    if (prefix_ > 0) {
-        const Node& branch = stack_[prefix_ - 1];
-        for (const SleepingThread& sleeper : branch.asleep)
-            if (!dependent(sleeper.op, branch.op)) asleep.push_back(sleeper);
-        for (Choice done : branch.done) {
-            if (done == branch.chosen) continue;
-            if (const Option* option = option_of(branch.options, done))
-                if (!dependent(option->op, branch.op)) asleep.push_back({done, option->op});
-        }
-    }
+    // The steps past the plan are new states; their sleep sets start from the plan's.
+    std::vector<SleepingThread> asleep = prefix_ > 0 ? planned_asleep_ : std::vector<SleepingThread>{};
     for (size_t j = prefix_; j < trace.steps.size(); ++j) {
         const TraceStep& step = trace.steps[j];
         Node node;

@@ -40,6 +40,7 @@ private:
 
     std::vector<Node> stack_;
     size_t prefix_ = 0;  // steps of the last execution that followed its plan
+    std::vector<SleepingThread> planned_asleep_;  // asleep after the last plan's branch
     bool started_ = false;
 };
 

@@ -341,9 +341,10 @@ void Execution::finish() {
     }
 }
 
-void Execution::send_schedule() {
+void Execution::report_abrupt_end() {
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
+    trace_.flush();
 }
 
 void Execution::stop() {

@@ -62,10 +62,9 @@ public:
 
     // The value the current step's operation read or wrote, for the trace.
     void note_value(uint64_t value) { trace_.value(value); }
-    // On the way out of a crash: write the trace recorded so far (async-signal-safe).
-    void flush_trace() { trace_.flush(); }
-    // On the way out of a crash: tell the explorer the schedule that led here.
-    void send_schedule();
+    // On the way out of a crash or abort, which end the process without finish(): send the
+    // schedule that led here and write the trace recorded so far.
+    void report_abrupt_end();
 
     // Virtual time, in nanoseconds since the start of the execution.
     uint64_t now() const { return now_; }

@@ -78,8 +78,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
         .creation_sites(thread)
         .send();
-    execution().send_schedule();
-    execution().flush_trace();
+    execution().report_abrupt_end();
     die_with(signal);
 }
 
@@ -99,8 +98,7 @@ void on_watchdog(int, siginfo_t*, void* context) {
         .stack("stack", thread, pc)
         .creation_sites(thread)
         .send();
-    execution().send_schedule();
-    execution().flush_trace();
+    execution().report_abrupt_end();
     _exit(protocol::kExitStopped);
 }
 
@@ -159,9 +157,7 @@ void report_assertion(const char* expression, const char* file, unsigned line,
         .creation_sites(thread)
         .send();
     g_assertion_reported = true;
-    // The abort that follows ends the process without finish(): send what it would.
-    execution().send_schedule();
-    execution().flush_trace();
+    execution().report_abrupt_end();  // the abort that follows skips finish()
 }
 
 }  // namespace baton::rt

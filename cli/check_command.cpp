@@ -193,12 +193,6 @@ std::vector<report::KeyedFinding> process_findings(const scheduler::ExecutionOut
     return findings;
 }
 
-bool has_finding_record(const scheduler::ExecutionOutcome& outcome) {
-    for (const auto& record : outcome.records)
-        if (record.value("rec", "") == "finding") return true;
-    return false;
-}
-
 std::string first_line(const std::string& text) {
     size_t end = text.find('\n');
     return text.substr(0, end);
@@ -298,7 +292,7 @@ int check_main(int argc, char** argv) {
     scheduler::ExplorationStats stats;
     auto findings_of = [&](const scheduler::ExecutionOutcome& outcome) {
         std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
-        for (auto& extra : process_findings(outcome, has_finding_record(outcome), options))
+        for (auto& extra : process_findings(outcome, outcome.find_record("finding") != nullptr, options))
             found.push_back(std::move(extra));
         return found;
     };

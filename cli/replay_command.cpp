@@ -146,13 +146,11 @@ int replay_main(int argc, char** argv) {
         fprintf(stderr, "baton replay: %s\n", error.c_str());
         return 2;
     }
-    for (const auto& record : outcome.records) {
-        if (record.value("rec", "") == "diverged") {
-            fprintf(stderr, "baton replay: the schedule does not fit the program at step %llu "
-                    "(a different build, input or environment?)\n",
-                    static_cast<unsigned long long>(record.value("step", uint64_t{0}) + 1));
-            return 2;
-        }
+    if (const nlohmann::json* diverged = outcome.find_record("diverged")) {
+        fprintf(stderr, "baton replay: the schedule does not fit the program at step %llu "
+                "(a different build, input or environment?)\n",
+                static_cast<unsigned long long>(diverged->value("step", uint64_t{0}) + 1));
+        return 2;
     }
     scheduler::Trace trace;
     if (!scheduler::parse_trace(outcome.trace, trace, error)) {

@@ -183,9 +183,9 @@ void parse_records(const std::string& text, std::vector<nlohmann::json>& records
 
 }  // namespace
 
-const nlohmann::json* ExecutionOutcome::end_record() const {
+const nlohmann::json* ExecutionOutcome::find_record(const char* kind) const {
     for (const nlohmann::json& record : records)
-        if (record.value("rec", "") == "end") return &record;
+        if (record.value("rec", "") == kind) return &record;
     return nullptr;
 }
 

@@ -41,8 +41,10 @@ struct ExecutionOutcome {
     std::string trace;                    // the binary trace, if requested and written
     double seconds = 0;
 
+    // The first record of this kind ("end", "diverged", "finding", ...), or null.
+    const nlohmann::json* find_record(const char* kind) const;
     // The "end" record, if the execution reached its end.
-    const nlohmann::json* end_record() const;
+    const nlohmann::json* end_record() const { return find_record("end"); }
 };
 
 // Returns false (and an error message) only if the child could not be started at all.

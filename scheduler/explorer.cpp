@@ -17,15 +17,6 @@ std::string reported_schedule(const ExecutionOutcome& outcome) {
     return "";
 }
 
-namespace {
-
-bool has_record(const ExecutionOutcome& outcome, const char* kind) {
-    return std::any_of(outcome.records.begin(), outcome.records.end(),
-                       [&](const nlohmann::json& record) { return record.value("rec", "") == kind; });
-}
-
-}  // namespace
-
 // One run of the explorer: the clock, the counters and the handler, shared by the phases.
 class Explorer::Session {
 public:
@@ -66,12 +57,12 @@ public:
             stopped_ = true;
             return true;
         }
-        if (has_record(outcome, "diverged")) {
+        if (outcome.find_record("diverged")) {
             error = "the program did not repeat an execution under the same schedule (it may "
                     "read the time, random numbers or input that changes): " + description;
             return false;
         }
-        if (has_record(outcome, "sleep-blocked")) {
+        if (outcome.find_record("sleep-blocked")) {
             ++stats_.sleep_blocked;
             return true;
         }

@@ -329,6 +329,7 @@ int check_main(int argc, char** argv) {
                 request.preempt_on = shown_by[i].preempt_on;
                 request.max_steps = options.budget.max_steps;
                 request.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
+                request.reuse_process = true;
                 scheduler::ExecutionOutcome outcome;
                 std::string ignored;
                 if (!scheduler::run_execution(request, outcome, ignored) || outcome.killed_by_parent) return false;

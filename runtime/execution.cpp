@@ -1,5 +1,6 @@
 #include "runtime/execution.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "runtime/fatal.h"
 #include "runtime/program_pc.h"
 #include "runtime/race_detector.h"
+#include "runtime/server.h"
 #include "runtime/signals.h"
 #include "scheduler/protocol.h"
 
@@ -27,8 +29,8 @@ void boot_runtime() {
 
 namespace {
 
-uint64_t env_number(const char* name, uint64_t fallback) {
-    const char* text = getenv(name);
+uint64_t number_setting(const Settings& settings, const char* name, uint64_t fallback) {
+    const char* text = settings.get(name);
     if (!text || !*text) return fallback;
     char* end = nullptr;
     unsigned long long value = strtoull(text, &end, 10);
@@ -50,22 +52,69 @@ std::string read_all(int fd) {
     return text;
 }
 
+// A process that runs one execution reads its options from the environment.
+class EnvironmentSettings : public Settings {
+public:
+    const char* get(const char* name) const override { return getenv(name); }
+    std::string plan() const override {
+        int fd = static_cast<int>(number_setting(*this, protocol::kEnvPlanFd, 0));
+        return getenv(protocol::kEnvPlanFd) ? read_all(fd) : std::string();
+    }
+};
+
 }  // namespace
 
 void Execution::initialize() {
     RuntimeScope scope;
-    shadow_ = std::make_unique<ShadowMemory>();
+    // One malloc arena for every thread: glibc would give each new TLS block (each fiber) an
+    // arena of its own, 64 MiB mappings that only a new process would lay out the same way.
+    mallopt(M_ARENA_MAX, 1);
+    // The heap grows in large steps and never shrinks: in server mode it then keeps the size
+    // it had at the snapshot (growing and trimming it cost a TLB flush and page faults per
+    // execution); set in every process alike, so memory reads the same in all of them.
+    mallopt(M_TOP_PAD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    shadow_ = ShadowMemory::create();
+    auto* main_thread = new Thread();
+    main_thread->id = 0;
+    main_thread->fiber = Fiber::adopt_current();
+    main_thread->clock.set(0, 1);
+    threads_.push_back(main_thread);
+    current_ = main_thread;
+    live_count_ = 1;
+
+    note_program_code();
+    Fiber::reserve_stack_pool();
+    channel_.open();
+    Record("start").field("pid", static_cast<int64_t>(getpid())).field("version", protocol::kVersion).send();
+    install_signal_handlers();
+    if (server_requested()) {
+        // Until main, the program runs alone, as the one execution every request starts from;
+        // run_server (runtime/server.cpp) configures each execution when its request comes.
+        std::string error;
+        strategy_ = scheduler::make_strategy(scheduler::StrategyConfig{}, error);
+        strategy_->begin_execution();
+        max_steps_ = kDefaultMaxSteps;
+        prepare_watchdog();
+    } else {
+        configure(EnvironmentSettings());
+    }
+    g_runtime_active = true;
+}
+
+void Execution::configure(const Settings& settings) {
     scheduler::StrategyConfig config;
-    if (const char* name = getenv(protocol::kEnvStrategy)) config.name = name;
-    config.seed = env_number(protocol::kEnvSeed, 0);
-    config.pct_depth = static_cast<uint32_t>(env_number(protocol::kEnvPctDepth, 3));
-    config.pct_steps = env_number(protocol::kEnvPctSteps, 1000);
-    if (getenv(protocol::kEnvPlanFd)) config.schedule = read_all(static_cast<int>(env_number(protocol::kEnvPlanFd, 0)));
+    if (const char* name = settings.get(protocol::kEnvStrategy)) config.name = name;
+    config.seed = number_setting(settings, protocol::kEnvSeed, 0);
+    config.pct_depth = static_cast<uint32_t>(number_setting(settings, protocol::kEnvPctDepth, 3));
+    config.pct_steps = number_setting(settings, protocol::kEnvPctSteps, 1000);
+    if (config.name == "guided") config.schedule = settings.plan();
     std::string error;
     strategy_ = scheduler::make_strategy(config, error);
     if (!strategy_) fatal("%s", error.c_str());
-    max_steps_ = env_number(protocol::kEnvMaxSteps, kDefaultMaxSteps);
-    if (const char* list = getenv(protocol::kEnvPreemptOn)) {
+    max_steps_ = number_setting(settings, protocol::kEnvMaxSteps, kDefaultMaxSteps);
+    preempt_granules_.clear();
+    if (const char* list = settings.get(protocol::kEnvPreemptOn)) {
         for (const char* p = list; *p;) {
             char* end = nullptr;
             unsigned long long address = strtoull(p, &end, 10);
@@ -76,24 +125,11 @@ void Execution::initialize() {
         }
         std::sort(preempt_granules_.begin(), preempt_granules_.end());
     }
-
-    auto* main_thread = new Thread();
-    main_thread->id = 0;
-    main_thread->fiber = Fiber::adopt_current();
-    main_thread->clock.set(0, 1);
-    threads_.push_back(main_thread);
-    current_ = main_thread;
-    live_count_ = 1;
-
-    note_program_code();
-    channel_.open();
-    if (getenv(protocol::kEnvTraceFd))
-        trace_.open(static_cast<int>(env_number(protocol::kEnvTraceFd, 0)),
-                    env_number(protocol::kEnvTraceLimit, 1'000'000));
-    Record("start").field("pid", static_cast<int64_t>(getpid())).field("version", protocol::kVersion).send();
-    install_signal_handlers(env_number(protocol::kEnvTimeLimitMs, 0));
+    if (settings.get(protocol::kEnvTraceFd))
+        trace_.open(static_cast<int>(number_setting(settings, protocol::kEnvTraceFd, 0)),
+                    number_setting(settings, protocol::kEnvTraceLimit, 1'000'000));
+    arm_watchdog(number_setting(settings, protocol::kEnvTimeLimitMs, 0));
     strategy_->begin_execution();
-    g_runtime_active = true;
 }
 
 Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_size,
@@ -113,8 +149,10 @@ Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_
         delete thread;
         return nullptr;
     }
-    // The stack and TLS may reuse a finished thread's memory: forget what happened there.
-    forget_memory_of(*thread->fiber);
+    // The TLS block (heap memory the runtime freed without telling itself) and a stack the
+    // program supplied may hold history: forget it. A stack the runtime gave out was
+    // forgotten when its last thread was reaped (or by the reset of the whole shadow).
+    forget_memory_of(*thread->fiber, /*stack=*/user_stack != nullptr);
     // Everything the parent did so far happens before the child's first step.
     thread->clock.assign(parent.clock);
     thread->clock.set(thread->id, 1);
@@ -158,9 +196,11 @@ void Execution::exit_current(void* result) {
     fatal("finished thread %u was resumed", thread.id);
 }
 
-void Execution::forget_memory_of(const Fiber& fiber) {
-    shadow_->reset(fiber.stack_low(), fiber.stack_high());
-    objects_.erase_range(fiber.stack_low(), fiber.stack_high());
+void Execution::forget_memory_of(const Fiber& fiber, bool stack) {
+    if (stack) {
+        shadow_->reset(fiber.stack_low(), fiber.stack_high());
+        objects_.erase_range(fiber.stack_low(), fiber.stack_high());
+    }
     if (fiber.tls_high() > fiber.tls_low()) {
         shadow_->reset(fiber.tls_low(), fiber.tls_high());
         objects_.erase_range(fiber.tls_low(), fiber.tls_high());
@@ -342,6 +382,7 @@ void Execution::finish() {
 }
 
 void Execution::report_abrupt_end() {
+    leave_server();  // the process ends for real: nothing can be trusted to reset
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
     trace_.flush();

@@ -30,10 +30,23 @@ namespace baton::rt {
 // scheduler types the same way.
 namespace scheduler = ::baton::scheduler;
 
+// Where an execution's options come from: the environment (a process per execution) or a
+// request read by the server loop (runtime/server.h). Names are protocol.h's kEnv* names.
+class Settings {
+public:
+    virtual ~Settings() = default;
+    virtual const char* get(const char* name) const = 0;  // null if not set
+    virtual std::string plan() const = 0;                  // "guided": the plan to follow
+};
+
 class Execution {
 public:
-    // Called once, from the runtime's constructor or __tsan_init, whichever runs first.
+    // Called once, from the runtime's constructor or __tsan_init, whichever runs first: boots
+    // the runtime and, unless this process serves many executions, configures the first.
     void initialize();
+    // Configures the execution that is about to start: strategy, bounds, trace, preemption
+    // points and watchdog. Once per process, or once per request in server mode.
+    void configure(const Settings& settings);
 
     Thread& current() { return *current_; }
     Thread& thread(ThreadId id) { return *threads_[id]; }
@@ -92,6 +105,8 @@ public:
 
     // Options of the run, from the environment.
     uint64_t max_steps() const { return max_steps_; }
+    // Scheduling points so far (before main, in server mode: those are part of the snapshot).
+    uint64_t steps() const { return steps_; }
 
 private:
     void schedule();
@@ -100,7 +115,7 @@ private:
     [[noreturn]] void report_step_bound();
     void switch_to(Thread& next);
     void reap_finished_fibers();
-    void forget_memory_of(const Fiber& fiber);
+    void forget_memory_of(const Fiber& fiber, bool stack = true);
     void unpark_readers(uintptr_t address, uint32_t size);
     [[noreturn]] void end_guided_execution(size_t verdict);
     static void thread_entry(void* arg);
@@ -121,7 +136,7 @@ private:
     TraceRecorder trace_;
     std::vector<uintptr_t> preempt_granules_;  // sorted; see preempts_at
 
-    std::unique_ptr<ShadowMemory> shadow_;
+    ShadowMemory* shadow_ = nullptr;  // outlives in-process resets (ShadowMemory::create)
     StackDepot stacks_;
     SyncObjects objects_;
     ReportChannel channel_;

@@ -12,6 +12,7 @@
 #include <new>
 
 #include "runtime/fatal.h"
+#include "runtime/pages.h"
 
 extern "C" {
 void baton_context_switch(void** save_sp, void* load_sp);
@@ -32,14 +33,14 @@ constexpr size_t kDefaultTidOffset = 720;  // struct pthread::tid in glibc 2.36
 
 constexpr size_t kPageSize = 4096;
 constexpr size_t kGuardSize = kPageSize;
-constexpr size_t kCachedStacks = 16;
-
-struct StackCacheEntry {
-    void* mapping;
-    size_t size;
-};
-StackCacheEntry g_stack_cache[kCachedStacks];
-size_t g_stack_cache_count = 0;
+// Stacks of the default size come from a pool reserved at start-up, lowest free slot first:
+// a thread's stack then lies at the same address in every execution of the program, in a new
+// process or in one reset in place (runtime/server.h). Other sizes are mapped one by one.
+constexpr size_t kPoolSlots = 64;
+constexpr size_t kPoolSlotSize = Fiber::kDefaultStackSize + kGuardSize;
+uintptr_t g_pool_base = 0;
+uint64_t g_pool_in_use = 0;   // bit i: slot i holds a live fiber's stack
+uint64_t g_pool_touched = 0;  // bit i: slot i was used since the process started
 
 using AllocateTls = void* (*)(void*);
 using DeallocateTls = void (*)(void*, bool);
@@ -106,12 +107,11 @@ void* allocate_thread_control_block() {
 }
 
 void* map_stack(size_t size) {
-    for (size_t i = 0; i < g_stack_cache_count; ++i) {
-        if (g_stack_cache[i].size == size) {
-            void* mapping = g_stack_cache[i].mapping;
-            g_stack_cache[i] = g_stack_cache[--g_stack_cache_count];
-            return mapping;
-        }
+    if (size == Fiber::kDefaultStackSize && g_pool_base && g_pool_in_use != ~uint64_t{0}) {
+        unsigned slot = static_cast<unsigned>(__builtin_ctzll(~g_pool_in_use));
+        g_pool_in_use |= uint64_t{1} << slot;
+        g_pool_touched |= uint64_t{1} << slot;
+        return reinterpret_cast<void*>(g_pool_base + slot * kPoolSlotSize);
     }
     // Lazily committed: an 8 MiB stack costs only the pages the thread touches.
     void* mapping = mmap(nullptr, size + kGuardSize, PROT_READ | PROT_WRITE,
@@ -122,16 +122,42 @@ void* map_stack(size_t size) {
 }
 
 void unmap_stack(void* mapping, size_t size) {
-    if (g_stack_cache_count < kCachedStacks) {
-        // Give the pages back but keep the address range for the next thread.
-        madvise(static_cast<char*>(mapping) + kGuardSize, size, MADV_DONTNEED);
-        g_stack_cache[g_stack_cache_count++] = {mapping, size};
+    auto address = reinterpret_cast<uintptr_t>(mapping);
+    if (g_pool_base && address >= g_pool_base && address < g_pool_base + kPoolSlots * kPoolSlotSize) {
+        // The next thread of this execution finds what this one left, in every process alike;
+        // an in-process reset zeroes the slots (zero_pool_stacks).
+        g_pool_in_use &= ~(uint64_t{1} << ((address - g_pool_base) / kPoolSlotSize));
         return;
     }
     munmap(mapping, size + kGuardSize);
 }
 
 }  // namespace
+
+void Fiber::reserve_stack_pool() {
+    if (g_pool_base) return;
+    void* pool = mmap(nullptr, kPoolSlots * kPoolSlotSize, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (pool == MAP_FAILED) return;  // every stack is mapped on its own
+    g_pool_base = reinterpret_cast<uintptr_t>(pool);
+    for (size_t slot = 0; slot < kPoolSlots; ++slot)
+        mprotect(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize), kGuardSize, PROT_NONE);
+}
+
+uint64_t Fiber::stack_pool_touched() { return g_pool_touched; }
+
+void Fiber::stack_pool_range(uintptr_t& begin, uintptr_t& end) {
+    begin = g_pool_base;
+    end = g_pool_base ? g_pool_base + kPoolSlots * kPoolSlotSize : 0;
+}
+
+void Fiber::zero_pool_stacks(uint64_t slots) {
+    for (; slots; slots &= slots - 1) {
+        auto slot = static_cast<unsigned>(__builtin_ctzll(slots));
+        zero_resident_pages(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize),
+                            kDefaultStackSize);
+    }
+}
 
 Fiber* Fiber::adopt_current() {
     resolve_glibc_entry_points();

@@ -19,6 +19,20 @@ class Fiber {
 public:
     using Entry = void (*)(void* arg);
 
+    // A thread's stack unless the program asks for another size: glibc's default (8 MiB)
+    // plus room for the runtime, which runs on thread stacks.
+    static constexpr size_t kDefaultStackSize = (size_t{8} << 20) + (size_t{64} << 10);
+
+    // Reserves the pool that default-sized stacks come from (at start-up, before main).
+    static void reserve_stack_pool();
+    // For the in-process reset (runtime/server.h): which pool slots were used since the
+    // process started (bit i: slot i), and zeroing some, so that they read as a new
+    // process's stacks would.
+    static uint64_t stack_pool_touched();
+    static void zero_pool_stacks(uint64_t slots);
+    // The pool's address range, which a snapshot leaves out.
+    static void stack_pool_range(uintptr_t& begin, uintptr_t& end);
+
     // The fiber of the code that is running now (the process's initial thread).
     static Fiber* adopt_current();
     // A new fiber that will call entry(arg) when first switched to. `user_stack`, if not null,

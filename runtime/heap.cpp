@@ -29,6 +29,16 @@ std::map<uintptr_t, HeapBlock>& blocks() {
 
 bool tracking() { return g_runtime_active && g_runtime_depth == 0; }
 
+uintptr_t g_high_water_limit = 0;  // 0: not watched
+uintptr_t g_high_water = 0;
+
+// Every allocation, the runtime's own included: the reset restores all of it.
+inline void raise_high_water(const void* pointer, size_t size) {
+    constexpr size_t kAllocatorSlack = 64;  // the next chunk's header, written by malloc
+    auto end = reinterpret_cast<uintptr_t>(pointer) + size + kAllocatorSlack;
+    if (end > g_high_water && reinterpret_cast<uintptr_t>(pointer) < g_high_water_limit) g_high_water = end;
+}
+
 void note_allocation(void* pointer, size_t size, uintptr_t pc) {
     RuntimeScope scope;
     Execution& ex = execution();
@@ -52,6 +62,13 @@ void note_free(void* pointer) {
 
 }  // namespace
 
+void watch_heap_high_water(uintptr_t limit, uintptr_t initial) {
+    g_high_water_limit = limit;
+    g_high_water = initial;
+}
+
+uintptr_t heap_high_water() { return g_high_water; }
+
 bool find_heap_block(uintptr_t address, HeapBlock& block) {
     auto& table = blocks();
     auto it = table.upper_bound(address);
@@ -66,6 +83,7 @@ bool find_heap_block(uintptr_t address, HeapBlock& block) {
 
 using baton::rt::note_allocation;
 using baton::rt::note_free;
+using baton::rt::raise_high_water;
 using baton::rt::tracking;
 
 #define CALLER_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
@@ -74,12 +92,14 @@ extern "C" {
 
 void* malloc(size_t size) {
     void* pointer = __libc_malloc(size);
+    raise_high_water(pointer, size);
     if (pointer && tracking()) note_allocation(pointer, size, CALLER_PC);
     return pointer;
 }
 
 void* calloc(size_t count, size_t size) {
     void* pointer = __libc_calloc(count, size);
+    raise_high_water(pointer, count * size);
     if (pointer && tracking()) note_allocation(pointer, count * size, CALLER_PC);
     return pointer;
 }
@@ -87,6 +107,7 @@ void* calloc(size_t count, size_t size) {
 void* realloc(void* old, size_t size) {
     if (old && tracking()) note_free(old);
     void* pointer = __libc_realloc(old, size);
+    raise_high_water(pointer, size);
     if (pointer && tracking()) note_allocation(pointer, size, CALLER_PC);
     return pointer;
 }
@@ -98,12 +119,14 @@ void free(void* pointer) {
 
 void* memalign(size_t alignment, size_t size) {
     void* pointer = __libc_memalign(alignment, size);
+    raise_high_water(pointer, size);
     if (pointer && tracking()) note_allocation(pointer, size, CALLER_PC);
     return pointer;
 }
 
 void* aligned_alloc(size_t alignment, size_t size) {
     void* pointer = __libc_memalign(alignment, size);
+    raise_high_water(pointer, size);
     if (pointer && tracking()) note_allocation(pointer, size, CALLER_PC);
     return pointer;
 }
@@ -111,6 +134,7 @@ void* aligned_alloc(size_t alignment, size_t size) {
 int posix_memalign(void** out, size_t alignment, size_t size) {
     if (alignment % sizeof(void*) != 0 || (alignment & (alignment - 1)) != 0) return EINVAL;
     void* pointer = __libc_memalign(alignment, size);
+    raise_high_water(pointer, size);
     if (!pointer) return ENOMEM;
     if (tracking()) note_allocation(pointer, size, CALLER_PC);
     *out = pointer;
@@ -119,6 +143,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
 
 void* valloc(size_t size) {
     void* pointer = __libc_memalign(4096, size);
+    raise_high_water(pointer, size);
     if (pointer && tracking()) note_allocation(pointer, size, CALLER_PC);
     return pointer;
 }

@@ -21,4 +21,10 @@ struct HeapBlock {
 
 bool find_heap_block(uintptr_t address, HeapBlock& block);
 
+// For the in-process reset (runtime/server.h), which restores the heap only as far as the
+// program used it: from now on, the end of the highest block allocated below `limit` (with
+// room for the allocator's header after it), starting from `initial`.
+void watch_heap_high_water(uintptr_t limit, uintptr_t initial);
+uintptr_t heap_high_water();
+
 }  // namespace baton::rt

@@ -3,8 +3,10 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <new>
 
 #include "runtime/fatal.h"
+#include "runtime/pages.h"
 
 namespace baton::rt {
 namespace {
@@ -12,7 +14,7 @@ namespace {
 constexpr size_t kShadowPageBytes = ShadowMemory::kGranulesPerPage * sizeof(Granule);
 constexpr size_t kChunkBytes = size_t{64} << 20;
 
-void* map_zeroed(size_t bytes) {
+void* map_anonymous(size_t bytes) {
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) fatal("out of memory for shadow memory (%zu bytes)", bytes);
@@ -21,15 +23,42 @@ void* map_zeroed(size_t bytes) {
 
 }  // namespace
 
+ShadowMemory* ShadowMemory::create() {
+    void* storage = map_anonymous(sizeof(ShadowMemory));
+    auto* shadow = new (storage) ShadowMemory();
+    shadow->mapped_bytes_ += sizeof(ShadowMemory);
+    shadow->mappings_[shadow->mapping_count_++] = {reinterpret_cast<uintptr_t>(storage),
+                                                   reinterpret_cast<uintptr_t>(storage) + sizeof(ShadowMemory)};
+    return shadow;
+}
+
 ShadowMemory::ShadowMemory() {
     level1_ = static_cast<Granule***>(map_zeroed(sizeof(Granule**) << kLevel1Bits));
+    used_ = static_cast<Granule***>(map_zeroed(sizeof(Granule**) * kUsedCapacity));
     dummy_page_ = allocate_page();
 }
 
+void* ShadowMemory::map_zeroed(size_t bytes) {
+    void* p = map_anonymous(bytes);
+    mapped_bytes_ += bytes;
+    // Only the table, chunks and level-2 tables are recorded; past the array's end owns()
+    // may miss a level-2 table, which then counts as the program's (a reset falls back).
+    if (mapping_count_ < kMaxMappings)
+        mappings_[mapping_count_++] = {reinterpret_cast<uintptr_t>(p), reinterpret_cast<uintptr_t>(p) + bytes};
+    return p;
+}
+
+bool ShadowMemory::owns(uintptr_t begin, uintptr_t end) const {
+    for (size_t i = 0; i < mapping_count_; ++i)
+        if (begin < mappings_[i].end && mappings_[i].begin < end) return true;
+    return false;
+}
+
 Granule* ShadowMemory::allocate_page() {
-    if (!free_pages_.empty()) {
-        Granule* page = free_pages_.back();
-        free_pages_.pop_back();
+    if (free_pages_) {
+        Granule* page = free_pages_;
+        free_pages_ = *reinterpret_cast<Granule**>(page);
+        *reinterpret_cast<Granule**>(page) = nullptr;
         return page;
     }
     if (chunk_next_ == chunk_end_) {
@@ -42,8 +71,9 @@ Granule* ShadowMemory::allocate_page() {
 }
 
 void ShadowMemory::release_page(Granule* page) {
-    madvise(page, kShadowPageBytes, MADV_DONTNEED);  // reads back as zeros
-    free_pages_.push_back(page);
+    zero_resident_pages(page, kShadowPageBytes);
+    *reinterpret_cast<Granule**>(page) = free_pages_;
+    free_pages_ = page;
 }
 
 Granule* ShadowMemory::shadow_page(uintptr_t page, bool create) {
@@ -55,7 +85,11 @@ Granule* ShadowMemory::shadow_page(uintptr_t page, bool create) {
         level2 = static_cast<Granule**>(map_zeroed(sizeof(Granule*) << kLevel2Bits));
     }
     Granule*& shadow = level2[page & ((uintptr_t{1} << kLevel2Bits) - 1)];
-    if (!shadow && create) shadow = allocate_page();
+    if (!shadow && create) {
+        shadow = allocate_page();
+        if (used_count_ < kUsedCapacity) used_[used_count_++] = &shadow;
+        else used_overflow_ = true;
+    }
     return shadow;
 }
 
@@ -67,22 +101,27 @@ Granule* ShadowMemory::find(uintptr_t address) {
 
 void ShadowMemory::reset(uintptr_t begin, uintptr_t end) {
     begin &= ~uintptr_t{7};
+    constexpr uintptr_t kLevel2Span = uintptr_t{1} << (kLevel2Bits + kPageBits);
     while (begin < end) {
         uintptr_t page = begin >> kPageBits;
-        uintptr_t page_end = (page + 1) << kPageBits;
-        uintptr_t stop = end < page_end ? end : page_end;
         uintptr_t index1 = page >> kLevel2Bits;
         Granule** level2 = (index1 >> kLevel1Bits) ? nullptr : level1_[index1];
-        Granule** slot = level2 ? &level2[page & ((uintptr_t{1} << kLevel2Bits) - 1)] : nullptr;
-        if (slot && *slot) {
+        if (!level2) {  // nothing shadowed in this whole gigabyte
+            begin = (begin & ~(kLevel2Span - 1)) + kLevel2Span;
+            continue;
+        }
+        uintptr_t page_end = (page + 1) << kPageBits;
+        uintptr_t stop = end < page_end ? end : page_end;
+        Granule*& slot = level2[page & ((uintptr_t{1} << kLevel2Bits) - 1)];
+        if (slot) {
             if (begin == page << kPageBits && stop == page_end) {
-                release_page(*slot);
-                *slot = nullptr;
+                release_page(slot);
+                slot = nullptr;
                 if (cached_page_ == page) cached_page_ = ~uintptr_t{0};
             } else {
                 size_t first = (begin >> kGranuleBits) & (kGranulesPerPage - 1);
                 size_t last = ((stop - 1) >> kGranuleBits) & (kGranulesPerPage - 1);
-                std::memset(&(*slot)[first], 0, (last - first + 1) * sizeof(Granule));
+                std::memset(&slot[first], 0, (last - first + 1) * sizeof(Granule));
             }
         }
         begin = stop;
@@ -96,9 +135,21 @@ void ShadowMemory::reset_all() {
         for (size_t j = 0; j < (size_t{1} << kLevel2Bits); ++j) {
             if (level2[j]) release_page(level2[j]);
         }
-        munmap(level2, sizeof(Granule*) << kLevel2Bits);
-        level1_[i] = nullptr;
+        // The level-2 table stays (mapped_bytes only grows), emptied.
+        madvise(level2, sizeof(Granule*) << kLevel2Bits, MADV_DONTNEED);
     }
+    cached_page_ = ~uintptr_t{0};
+    used_count_ = 0;
+    used_overflow_ = false;
+}
+
+void ShadowMemory::reset_used() {
+    if (used_overflow_) return reset_all();
+    for (size_t i = 0; i < used_count_; ++i) {
+        Granule*& slot = *used_[i];
+        if (slot) release_page(slot), slot = nullptr;  // a page reset() released is null already
+    }
+    used_count_ = 0;
     cached_page_ = ~uintptr_t{0};
 }
 

@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace baton::rt {
 
@@ -47,7 +46,9 @@ public:
     static constexpr int kPageBits = 12;
     static constexpr size_t kGranulesPerPage = size_t{1} << (kPageBits - kGranuleBits);
 
-    ShadowMemory();
+    // The shadow lives in memory of its own, outside the program's heap: an in-process reset
+    // (runtime/server.h) restores the heap, and the shadow must survive that.
+    static ShadowMemory* create();
     ShadowMemory(const ShadowMemory&) = delete;
     ShadowMemory& operator=(const ShadowMemory&) = delete;
 
@@ -70,21 +71,51 @@ public:
     // Forgets everything.
     void reset_all();
 
+    // Forgets every page given out since the last call (or reset_all): after an execution
+    // that began with an empty shadow, so the shadow is empty again. Cheap: it visits only
+    // those pages.
+    void reset_used();
+
+    // Bytes of address space mapped so far (it only grows): an in-process reset tells the
+    // shadow's growth from the program's.
+    size_t mapped_bytes() const { return mapped_bytes_; }
+    // Whether [begin, end) overlaps memory of the shadow's.
+    bool owns(uintptr_t begin, uintptr_t end) const;
+    template <class Visit>
+    void for_each_mapping(Visit visit) const {
+        for (size_t i = 0; i < mapping_count_; ++i) visit(mappings_[i].begin, mappings_[i].end);
+    }
+
 private:
     static constexpr int kLevel2Bits = 30 - kPageBits;  // a level-2 table covers 1 GiB
     static constexpr int kLevel1Bits = 47 - 30;         // the user half of the address space
 
+    ShadowMemory();
     Granule* shadow_page(uintptr_t page, bool create);
     Granule* allocate_page();
     void release_page(Granule* page);
+    void* map_zeroed(size_t bytes);
 
     Granule*** level1_ = nullptr;  // [1 << kLevel1Bits] -> [1 << kLevel2Bits] -> page
     uintptr_t cached_page_ = ~uintptr_t{0};
     Granule* cached_shadow_ = nullptr;
     Granule* dummy_page_ = nullptr;  // shadow for addresses outside the user half
-    std::vector<Granule*> free_pages_;
+    Granule* free_pages_ = nullptr;  // released pages, linked through their first word
     char* chunk_next_ = nullptr;
     char* chunk_end_ = nullptr;
+    size_t mapped_bytes_ = 0;
+    // Level-2 slots given a page since reset_used (a fixed array: no heap).
+    static constexpr size_t kUsedCapacity = size_t{1} << 16;
+    Granule*** used_ = nullptr;
+    size_t used_count_ = 0;
+    bool used_overflow_ = false;
+    // Every mapping of the shadow's, for owns(): few (the table, chunks, level-2 tables).
+    static constexpr size_t kMaxMappings = 4096;
+    struct Mapping {
+        uintptr_t begin, end;
+    };
+    Mapping mappings_[kMaxMappings];
+    size_t mapping_count_ = 0;
 };
 
 }  // namespace baton::rt

@@ -12,6 +12,7 @@
 
 #include "runtime/entry_points.h"
 #include "runtime/report_channel.h"
+#include "runtime/server.h"
 #include "scheduler/protocol.h"
 
 namespace baton::rt {
@@ -83,6 +84,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
 }
 
 void on_watchdog(int, siginfo_t*, void* context) {
+    leave_server();  // whatever was interrupted cannot be trusted to reset
     if (!g_runtime_active) _exit(protocol::kExitStopped);
     auto* uc = static_cast<ucontext_t*>(context);
     auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
@@ -102,8 +104,15 @@ void on_watchdog(int, siginfo_t*, void* context) {
     _exit(protocol::kExitStopped);
 }
 
-void start_watchdog(uint64_t time_limit_ms) {
-    g_time_limit_ms = time_limit_ms;
+// Created once per process; in server mode before main, so that the timer outlives the
+// in-process resets that restore this file's variables.
+bool g_have_watchdog = false;
+timer_t g_watchdog;
+
+}  // namespace
+
+void prepare_watchdog() {
+    if (g_have_watchdog) return;
     g_watchdog_signal = SIGRTMAX - 2;
     struct sigaction action {};
     action.sa_sigaction = on_watchdog;
@@ -112,20 +121,25 @@ void start_watchdog(uint64_t time_limit_ms) {
     sigevent event{};
     event.sigev_notify = SIGEV_SIGNAL;
     event.sigev_signo = g_watchdog_signal;
-    timer_t timer;
-    if (timer_create(CLOCK_MONOTONIC, &event, &timer) != 0) return;  // the parent's kill remains
+    g_have_watchdog = timer_create(CLOCK_MONOTONIC, &event, &g_watchdog) == 0;  // else the parent's kill remains
+}
+
+void arm_watchdog(uint64_t time_limit_ms) {
+    g_time_limit_ms = time_limit_ms;
+    if (time_limit_ms == 0 && !g_have_watchdog) return;
+    prepare_watchdog();
+    if (!g_have_watchdog) return;
     itimerspec spec{};
     spec.it_value.tv_sec = static_cast<time_t>(time_limit_ms / 1000);
     spec.it_value.tv_nsec = static_cast<long>((time_limit_ms % 1000) * 1000000);
-    timer_settime(timer, 0, &spec, nullptr);
+    timer_settime(g_watchdog, 0, &spec, nullptr);
 }
 
-}  // namespace
-
-void install_signal_handlers(uint64_t time_limit_ms) {
+void install_signal_handlers() {
     void* stack = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (stack != MAP_FAILED) {
+        exclude_from_snapshot(stack, kAltStackSize);  // scratch: nothing in it to restore
         stack_t alternate{};
         alternate.ss_sp = stack;
         alternate.ss_size = kAltStackSize;
@@ -136,7 +150,6 @@ void install_signal_handlers(uint64_t time_limit_ms) {
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&action.sa_mask);
     for (int signal : kFatalSignals) sigaction(signal, &action, nullptr);
-    if (time_limit_ms > 0) start_watchdog(time_limit_ms);
 }
 
 void report_assertion(const char* expression, const char* file, unsigned line,

@@ -6,8 +6,11 @@
 
 namespace baton::rt {
 
-// Installs the handlers (on an alternate stack, so a stack overflow can be reported) and,
-// when time_limit_ms > 0, a watchdog that ends an execution running longer than that.
-void install_signal_handlers(uint64_t time_limit_ms);
+// Installs the crash handlers, on an alternate stack so a stack overflow can be reported.
+void install_signal_handlers();
+// The watchdog that ends an execution running past its time limit (real time). prepare
+// creates its timer; arm starts it for this execution (0: disarms it).
+void prepare_watchdog();
+void arm_watchdog(uint64_t time_limit_ms);
 
 }  // namespace baton::rt

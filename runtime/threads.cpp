@@ -12,13 +12,14 @@
 
 #include "runtime/entry_points.h"
 #include "runtime/spin_detector.h"
+#include "runtime/server.h"
 #include "runtime/threads.h"
 #include "runtime/virtual_time.h"
 
 namespace baton::rt {
 
 constexpr size_t kDefaultStackSize = size_t{8} << 20;  // as glibc's default
-constexpr size_t kRuntimeStackReserve = size_t{64} << 10;  // the runtime runs on thread stacks
+constexpr size_t kRuntimeStackReserve = Fiber::kDefaultStackSize - kDefaultStackSize;
 
 pthread_t to_pthread(ThreadId id) { return static_cast<pthread_t>(id) + 1; }
 
@@ -89,6 +90,9 @@ int create_thread(pthread_t* handle, const pthread_attr_t* attr, void* (*start)(
     bool detached;
     read_attributes(attr, stack_size, user_stack, detached);
     if (!user_stack) stack_size += kRuntimeStackReserve;
+    // Such a stack is mapped on its own, where a new process would not map it (the pool is
+    // for the default size): executions that follow must start in a new process.
+    if (!user_stack && stack_size != Fiber::kDefaultStackSize) note_unresettable("a thread stack of its own size");
     // The creation is a step of its own, so that the new thread's first step is ordered
     // after it (partial-order reduction sees the dependency through the thread's object).
     auto next_id = static_cast<uint32_t>(execution().thread_count());

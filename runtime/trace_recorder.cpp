@@ -85,8 +85,7 @@ void TraceRecorder::flush() {
         data += written;
         left -= static_cast<size_t>(written);
     }
-    close(fd_);
-    fd_ = -1;
+    fd_ = -1;  // written once; the descriptor stays open for the next execution (server mode)
 }
 
 }  // namespace baton::rt

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ namespace {
 constexpr int kReportFd = 3;
 constexpr int kPlanFd = 4;
 constexpr int kTraceFd = 5;
+constexpr int kControlFd = 6;  // server mode: requests
 constexpr uint64_t kGraceMs = 2000;  // past the watchdog, before the parent kills
 
 struct Pipe {
@@ -65,6 +68,32 @@ std::string read_file_from_start(int fd) {
     return text;
 }
 
+// The execution's settings as NAME=VALUE pairs (protocol.h's names): the environment of a
+// process that runs one execution, or the request to a process that serves many.
+std::vector<std::string> execution_settings(const RunRequest& request, bool has_plan, bool has_trace) {
+    std::vector<std::string> settings;
+    auto set = [&](const char* name, const std::string& value) { settings.push_back(std::string(name) + "=" + value); };
+    set(protocol::kEnvStrategy, request.strategy);
+    set(protocol::kEnvSeed, std::to_string(request.seed));
+    if (has_plan) set(protocol::kEnvPlanFd, std::to_string(kPlanFd));
+    if (has_trace) {
+        set(protocol::kEnvTraceFd, std::to_string(kTraceFd));
+        set(protocol::kEnvTraceLimit, std::to_string(request.trace_limit));
+    }
+    if (!request.preempt_on.empty()) {
+        std::string list;
+        for (uint64_t address : request.preempt_on) list += (list.empty() ? "" : " ") + std::to_string(address);
+        set(protocol::kEnvPreemptOn, list);
+    }
+    if (request.strategy == "pct") {
+        set(protocol::kEnvPctDepth, std::to_string(request.pct_depth));
+        set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));
+    }
+    if (request.max_steps) set(protocol::kEnvMaxSteps, std::to_string(request.max_steps));
+    if (request.time_limit_ms) set(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms));
+    return settings;
+}
+
 // Everything the child needs, prepared before vfork(): the child shares the parent's memory
 // until it execs, so it may only make system calls.
 struct ChildSetup {
@@ -73,32 +102,19 @@ struct ChildSetup {
     std::vector<char*> argv;
     std::string cannot_run;  // the message if exec fails
 
-    explicit ChildSetup(const RunRequest& request, bool has_plan, bool has_trace) {
-        auto set = [&](const char* name, const std::string& value) {
-            environment.push_back(std::string(name) + "=" + value);
-        };
+    // A process for one execution, or (`serve`) one that serves many and takes the settings
+    // of each from its request.
+    ChildSetup(const RunRequest& request, bool has_plan, bool has_trace, bool serve = false) {
         std::string prefix = "BATON_";
         for (char** entry = environ; *entry; ++entry)
             if (strncmp(*entry, prefix.c_str(), prefix.size()) != 0) environment.emplace_back(*entry);
-        set(protocol::kEnvReportFd, std::to_string(kReportFd));
-        set(protocol::kEnvStrategy, request.strategy);
-        set(protocol::kEnvSeed, std::to_string(request.seed));
-        if (has_plan) set(protocol::kEnvPlanFd, std::to_string(kPlanFd));
-        if (has_trace) {
-            set(protocol::kEnvTraceFd, std::to_string(kTraceFd));
-            set(protocol::kEnvTraceLimit, std::to_string(request.trace_limit));
+        environment.push_back(std::string(protocol::kEnvReportFd) + "=" + std::to_string(kReportFd));
+        if (serve) {
+            environment.push_back(std::string(protocol::kEnvServerFd) + "=" + std::to_string(kControlFd));
+        } else {
+            for (std::string& setting : execution_settings(request, has_plan, has_trace))
+                environment.push_back(std::move(setting));
         }
-        if (!request.preempt_on.empty()) {
-            std::string list;
-            for (uint64_t address : request.preempt_on) list += (list.empty() ? "" : " ") + std::to_string(address);
-            set(protocol::kEnvPreemptOn, list);
-        }
-        if (request.strategy == "pct") {
-            set(protocol::kEnvPctDepth, std::to_string(request.pct_depth));
-            set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));
-        }
-        if (request.max_steps) set(protocol::kEnvMaxSteps, std::to_string(request.max_steps));
-        if (request.time_limit_ms) set(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms));
         for (std::string& entry : environment) envp.push_back(entry.data());
         envp.push_back(nullptr);
         argv.push_back(const_cast<char*>(request.program.c_str()));
@@ -109,7 +125,7 @@ struct ChildSetup {
 };
 
 [[noreturn]] void exec_child(const ChildSetup& setup, const Pipe& report, const Pipe& out,
-                             const Pipe& err, int null, int plan_fd, int trace_fd) {
+                             const Pipe& err, int null, int plan_fd, int trace_fd, int control_fd = -1) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     personality(ADDR_NO_RANDOMIZE);
@@ -121,6 +137,7 @@ struct ChildSetup {
     dup2(report.write, kReportFd);  // dup2 clears close-on-exec on the new descriptor
     if (plan_fd >= 0) dup2(plan_fd, kPlanFd);
     if (trace_fd >= 0) dup2(trace_fd, kTraceFd);
+    if (control_fd >= 0) dup2(control_fd, kControlFd);
     execve(setup.argv[0], setup.argv.data(), setup.envp.data());
     ssize_t ignored = write(STDERR_FILENO, setup.cannot_run.data(), setup.cannot_run.size());
     (void)ignored;
@@ -138,6 +155,8 @@ bool drain(int fd, std::string& sink, size_t limit) {
     sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
     return true;
 }
+
+pid_t g_reused_pid = -1;  // the process kept for reuse_process requests: not an orphan
 
 void kill_orphans() {
     // Processes the program started and left behind are our children now (subreaper).
@@ -160,7 +179,7 @@ void kill_orphans() {
         char state;
         int parent = 0;
         if (sscanf(line.c_str() + close_paren + 1, " %c %d", &state, &parent) != 2) continue;
-        if (parent == self) {
+        if (parent == self && pid != g_reused_pid) {
             kill(pid, SIGKILL);
             waitpid(pid, nullptr, 0);
         }
@@ -181,7 +200,231 @@ void parse_records(const std::string& text, std::vector<nlohmann::json>& records
     }
 }
 
+
+void set_exit_status(ExecutionOutcome& outcome, int exit_status) {
+    outcome.exited = true;
+    outcome.exit_status = exit_status;
+    outcome.runtime_stopped = exit_status == protocol::kExitStopped;
+    outcome.runtime_error = exit_status == protocol::kExitRuntimeError;
+}
+
+// From waitpid's status.
+void set_status(ExecutionOutcome& outcome, int status) {
+    if (WIFEXITED(status)) set_exit_status(outcome, WEXITSTATUS(status));
+    else if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+}
+
+void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+// ---- a process that serves many executions (runtime/server.h) ------------------------------
+
+class ReusedProcess {
+public:
+    ~ReusedProcess() { stop(); }
+
+    // Runs the request in the kept process (started if needed). False if it cannot be
+    // served that way; the caller then runs it in a new process.
+    bool run(const RunRequest& request, ExecutionOutcome& outcome) {
+        std::string key = request.program + '\0';
+        for (const std::string& argument : request.arguments) key += argument + '\0';
+        if (refused_.count(key)) return false;
+        if (pid_ >= 0 && key != key_) stop();
+        if (pid_ < 0 && !start(request, key)) return false;
+        auto started = std::chrono::steady_clock::now();
+        output_limit_ = request.output_limit;
+        if (ftruncate(trace_, 0) != 0 || lseek(trace_, 0, SEEK_SET) != 0) return stop(), false;
+        std::string text;
+        for (const std::string& setting : execution_settings(request, false, request.record_trace))
+            text += setting + '\n';
+        if (request.strategy == "guided")
+            text += std::string(protocol::kRequestPlanBytes) + "=" + std::to_string(request.plan.size()) + '\n';
+        text += '\n';
+        if (request.strategy == "guided") text += request.plan;
+        for (size_t sent = 0; sent < text.size();) {
+            ssize_t n = send(control_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return stop(), false;  // it ended since: start anew
+            sent += static_cast<size_t>(n);
+        }
+        bool ended = collect(request, outcome, started);
+        if (!ended && outcome.records.empty() && !outcome.killed_by_parent) {
+            // It died between executions (while resetting itself): nothing of this one ran.
+            refused_.insert(key);
+            return false;
+        }
+        std::vector<nlohmann::json> records = prefix_;
+        records.insert(records.end(), std::make_move_iterator(outcome.records.begin()),
+                       std::make_move_iterator(outcome.records.end()));
+        outcome.records = std::move(records);
+        if (request.record_trace) outcome.trace = read_file_from_start(trace_);
+        outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return true;
+    }
+
+    void stop() {
+        if (pid_ < 0) return;
+        kill(-pid_, SIGKILL);
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        end();
+    }
+
+private:
+    bool start(const RunRequest& request, const std::string& key) {
+        Pipe report, out, err;
+        int control[2];
+        if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err) ||
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0)
+            return false;
+        trace_ = anonymous_file("baton-trace");
+        ChildSetup setup(request, false, false, /*serve=*/true);
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        pid_t pid = vfork();
+        if (pid == 0) exec_child(setup, report, out, err, null, -1, trace_, control[1]);
+        close_fd(null);
+        close(control[1]);
+        close_fd(report.write);
+        close_fd(out.write);
+        close_fd(err.write);
+        if (pid < 0) {
+            close(control[0]);
+            close_fd(report.read), close_fd(out.read), close_fd(err.read), close_fd(trace_);
+            return false;
+        }
+        setpgid(pid, pid);
+        pid_ = g_reused_pid = pid;
+        key_ = key;
+        control_ = control[0];
+        report_ = report.read;
+        out_ = out.read;
+        err_ = err.read;
+        pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+        set_nonblocking(report_), set_nonblocking(out_), set_nonblocking(err_);
+        // Until "ready": the start and module records, which every execution's records begin
+        // with; the program's constructors may print, which belongs to no execution.
+        ExecutionOutcome startup;
+        RunRequest waiting = request;
+        waiting.time_limit_ms = std::max<uint64_t>(request.time_limit_ms, 10'000);
+        bool ready = collect(waiting, startup, std::chrono::steady_clock::now(), "ready");
+        if (!ready || startup.find_record("unresettable")) {
+            refused_.insert(key);
+            stop();
+            return false;
+        }
+        prefix_ = std::move(startup.records);
+        return true;
+    }
+
+    // Reads the process's records and output until the record `until` ("exit": the end of
+    // the execution). Returns false if the process ended first (its status then in outcome).
+    bool collect(const RunRequest& request, ExecutionOutcome& outcome,
+                 std::chrono::steady_clock::time_point started, const char* until = "exit") {
+        uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
+        pollfd fds[4] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+        std::string* sinks[3] = {&pending_, &outcome.output, &outcome.errors};
+        size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
+        for (;;) {
+            // Whole lines only: a record may arrive in pieces.
+            size_t start = 0;
+            for (size_t end; (end = pending_.find('\n', start)) != std::string::npos; start = end + 1) {
+                nlohmann::json record = nlohmann::json::parse(pending_.begin() + static_cast<long>(start),
+                                                              pending_.begin() + static_cast<long>(end),
+                                                              nullptr, /*allow_exceptions=*/false);
+                if (!record.is_object()) continue;
+                std::string kind = record.value("rec", "");
+                if (kind == until || kind == "unresettable") {
+                    pending_.erase(0, end + 1);
+                    if (kind == "exit") return finish_execution(record, outcome);
+                    if (kind == "unresettable") outcome.records.push_back(std::move(record));
+                    return true;
+                }
+                outcome.records.push_back(std::move(record));
+            }
+            pending_.erase(0, start);
+            auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started).count();
+            if (deadline_ms && static_cast<uint64_t>(elapsed) > deadline_ms) {
+                outcome.killed_by_parent = true;
+                kill(-pid_, SIGKILL);
+                kill(pid_, SIGKILL);
+            }
+            int ready = poll(fds, 4, 50);
+            if (ready < 0 && errno != EINTR) return ended(outcome), false;
+            bool more = false;
+            for (int i = 0; i < 3; ++i)
+                if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) more |= drain(fds[i].fd, *sinks[i], limits[i]);
+            if (!more && (fds[3].revents & POLLIN)) return ended(outcome), false;
+        }
+    }
+
+    // The "exit" record came: what the program printed before it is in the pipes already.
+    bool finish_execution(const nlohmann::json& exit, ExecutionOutcome& outcome) {
+        drain_available(out_, outcome.output);
+        drain_available(err_, outcome.errors);
+        set_exit_status(outcome, exit.value("status", 0));
+        if (exit.contains("unresettable")) {
+            // It ends for real now, with the same status; whatever it started goes too.
+            int status = 0;
+            waitpid(pid_, &status, 0);
+            kill(-pid_, SIGKILL);
+            end();
+        }
+        return true;
+    }
+
+    // Reads what the (non-blocking) descriptor holds now.
+    void drain_available(int fd, std::string& sink) const {
+        char buffer[65536];
+        for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR);) {
+            size_t room = sink.size() < output_limit_ ? output_limit_ - sink.size() : 0;
+            if (n > 0) sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
+        }
+    }
+
+    // The process ended during an execution (a crash, the watchdog, a kill): read what is
+    // left, then its status, as for a process of one execution.
+    void ended(ExecutionOutcome& outcome) {
+        for (int i = 0; i < 50; ++i) {
+            pollfd fds[3] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}};
+            if (poll(fds, 3, 4) <= 0) break;
+            bool open = false;
+            open |= (fds[0].revents && drain(report_, pending_, size_t{64} << 20));
+            open |= (fds[1].revents && drain(out_, outcome.output, output_limit_));
+            open |= (fds[2].revents && drain(err_, outcome.errors, output_limit_));
+            if (!open) break;
+        }
+        parse_records(pending_, outcome.records);
+        int status = 0;
+        if (waitpid(pid_, &status, 0) == pid_) set_status(outcome, status);
+        kill(-pid_, SIGKILL);
+        end();
+    }
+
+    void end() {
+        for (int* fd : {&control_, &report_, &out_, &err_, &pidfd_, &trace_}) close_fd(*fd);
+        pending_.clear();
+        prefix_.clear();
+        pid_ = g_reused_pid = -1;
+        kill_orphans();
+    }
+
+    pid_t pid_ = -1;
+    std::string key_;
+    int control_ = -1, report_ = -1, out_ = -1, err_ = -1, pidfd_ = -1, trace_ = -1;
+    std::string pending_;                 // report bytes not yet a whole line
+    std::vector<nlohmann::json> prefix_;  // "start" and "module" records, sent before main
+    std::set<std::string> refused_;       // programs that cannot serve
+    size_t output_limit_ = 0;
+};
+
+ReusedProcess& reused_process() {
+    static ReusedProcess process;
+    return process;
+}
+
 }  // namespace
+
+void stop_reused_process() { reused_process().stop(); }
 
 const nlohmann::json* ExecutionOutcome::find_record(const char* kind) const {
     for (const nlohmann::json& record : records)
@@ -192,6 +435,10 @@ const nlohmann::json* ExecutionOutcome::find_record(const char* kind) const {
 void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
 
 bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error) {
+    if (request.reuse_process) {
+        if (reused_process().run(request, outcome)) return true;
+        outcome = ExecutionOutcome{};
+    }
     auto started = std::chrono::steady_clock::now();
     Pipe report, out, err;
     if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err)) {
@@ -277,14 +524,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     parse_records(report_text, outcome.records);
     outcome.trace = read_file_from_start(trace_fd);
     close_fd(trace_fd);
-    if (WIFEXITED(status)) {
-        outcome.exited = true;
-        outcome.exit_status = WEXITSTATUS(status);
-        outcome.runtime_stopped = outcome.exit_status == protocol::kExitStopped;
-        outcome.runtime_error = outcome.exit_status == protocol::kExitRuntimeError;
-    } else if (WIFSIGNALED(status)) {
-        outcome.signal = WTERMSIG(status);
-    }
+    set_status(outcome, status);
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return true;
 }

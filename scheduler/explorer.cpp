@@ -49,6 +49,7 @@ public:
         request.max_steps = explorer_.budget_.max_steps;
         request.preempt_on = preempt_on_;
         request.time_limit_ms = std::max<uint64_t>(100, static_cast<uint64_t>(left * 1000));
+        request.reuse_process = true;
         outcome = ExecutionOutcome{};
         if (!run_execution(request, outcome, error)) return false;
         if (left < limit * 0.99 && outcome.seconds >= left) {
@@ -167,6 +168,7 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         if (session.elapsed() >= limit) stats.bounds.push_back("--time-limit");
     }
     stats.seconds = session.elapsed();
+    stop_reused_process();
     return ok;
 }
 

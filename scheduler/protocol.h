@@ -34,6 +34,16 @@ constexpr const char* kEnvPctSteps = "BATON_PCT_STEPS";      // "pct": steps est
 // points: locations an earlier execution found racy.
 constexpr const char* kEnvPreemptOn = "BATON_PREEMPT_ON";
 
+// Server mode (runtime/server.h): the program serves many executions, reading one request per
+// execution from this descriptor: "NAME=VALUE" lines with the kEnv* names above (strategy,
+// seed, bounds, trace, preemption points), an empty line, then kRequestPlanBytes bytes of
+// plan. Records: {"rec":"ready","snapshot_bytes":N} once, before the first request;
+// {"rec":"exit","status":S} at the end of each execution (with "unresettable":"why" when the
+// process then ends for real); {"rec":"unresettable","reason":"why"} instead of "ready" when
+// the process cannot serve at all.
+constexpr const char* kEnvServerFd = "BATON_SERVER_FD";
+constexpr const char* kRequestPlanBytes = "BATON_PLAN_BYTES";
+
 // Exit statuses the runtime uses when it ends an execution itself. Chosen outside the range
 // programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.
 constexpr int kExitStopped = 121;       // a finding ended the execution (deadlock, livelock, ...)

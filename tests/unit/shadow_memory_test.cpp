@@ -7,7 +7,7 @@ using baton::rt::Granule;
 using baton::rt::ShadowMemory;
 
 TEST(ShadowMemory, GranulesStartEmptyAndAreStable) {
-    ShadowMemory shadow;
+    ShadowMemory& shadow = *ShadowMemory::create();
     uintptr_t address = 0x7f0000001008;
     Granule& granule = shadow.granule(address);
     for (const AccessRecord& record : granule.records) EXPECT_EQ(record.clock, 0u);
@@ -18,12 +18,12 @@ TEST(ShadowMemory, GranulesStartEmptyAndAreStable) {
 }
 
 TEST(ShadowMemory, FindDoesNotCreate) {
-    ShadowMemory shadow;
+    ShadowMemory& shadow = *ShadowMemory::create();
     EXPECT_EQ(shadow.find(0x600000000000), nullptr);
 }
 
 TEST(ShadowMemory, ResetForgetsWholeAndPartialPages) {
-    ShadowMemory shadow;
+    ShadowMemory& shadow = *ShadowMemory::create();
     uintptr_t page = 0x7f0000010000;
     for (uintptr_t a = page; a < page + 3 * 4096; a += 8) shadow.granule(a).records[1].clock = 9;
     shadow.reset(page + 4096 - 16, page + 2 * 4096 + 16);  // end of page 0 .. start of page 2
@@ -35,10 +35,30 @@ TEST(ShadowMemory, ResetForgetsWholeAndPartialPages) {
 }
 
 TEST(ShadowMemory, AddressesOutsideTheUserHalfShareADummy) {
-    ShadowMemory shadow;
+    ShadowMemory& shadow = *ShadowMemory::create();
     Granule& a = shadow.granule(uintptr_t{1} << 50);
     Granule& b = shadow.granule((uintptr_t{1} << 50) + 4096);
     EXPECT_EQ(&a, &b);
+}
+
+TEST(ShadowMemory, ResetUsedForgetsEveryPageGivenOutSinceAndOwnsItsMemory) {
+    ShadowMemory& shadow = *ShadowMemory::create();
+    uintptr_t first = 0x7f0000100000, second = 0x5f0000000000;
+    shadow.granule(first).records[0].clock = 3;
+    shadow.granule(second + 64).records[2].clock = 4;
+    shadow.reset(first, first + 4096);  // released already: reset_used skips it
+    shadow.granule(first + 8).records[0].clock = 5;
+    Granule* page = shadow.find(second);
+    ASSERT_NE(page, nullptr);
+    auto shadow_address = reinterpret_cast<uintptr_t>(page);
+    EXPECT_TRUE(shadow.owns(shadow_address, shadow_address + 1));
+    EXPECT_FALSE(shadow.owns(second, second + 4096));  // application memory
+    size_t mapped = shadow.mapped_bytes();
+    shadow.reset_used();
+    EXPECT_EQ(shadow.find(first), nullptr);
+    EXPECT_EQ(shadow.find(second + 64), nullptr);
+    EXPECT_EQ(shadow.granule(second + 64).records[2].clock, 0u);  // recreated empty
+    EXPECT_EQ(shadow.mapped_bytes(), mapped);                      // from the free list
 }
 
 TEST(AccessRecord, ByteMask) {

@@ -1,0 +1,446 @@
+#include "runtime/server.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "runtime/execution.h"
+#include "runtime/fatal.h"
+#include "runtime/fiber.h"
+#include "runtime/heap.h"
+#include "runtime/signals.h"
+#include "scheduler/protocol.h"
+
+namespace baton::rt {
+namespace {
+
+constexpr size_t kPage = 4096;
+constexpr size_t kMaxRegions = 1024;
+constexpr size_t kMaxExcluded = 4096 + 16;
+
+struct Range {
+    uintptr_t begin, end;
+};
+
+struct Region {
+    uintptr_t begin, end;
+    size_t offset;  // of its copy in ServerState::copy
+    bool heap;      // restored only as far as the execution used it (heap_high_water)
+};
+
+using Main = int (*)(int, char**, char**);
+
+// What must survive the resets, in a mapping of its own that the snapshot leaves out.
+struct ServerState {
+    void* jump[5];  // __builtin_setjmp's buffer: the start of every execution
+    uint64_t executions = 0;
+    int control_fd = -1;
+    int report_fd = -1;
+    Region regions[kMaxRegions];
+    size_t region_count = 0;
+    char* copy = nullptr;  // the snapshot's bytes
+    size_t copy_size = 0;
+    uintptr_t brk = 0;
+    void* main_tcb = nullptr;
+    sigset_t mask;
+    long vm_pages = 0;  // the process's size at the snapshot
+    size_t shadow_mapped = 0;
+    uint64_t pool_touched = 0;
+    int max_fd = 0;
+    char* request = nullptr;  // the request being served, in a mapping of its own
+    size_t request_capacity = 0;
+    size_t request_size = 0;
+    size_t header_size = 0;  // the KEY=VALUE lines and the empty line after them
+    Main main = nullptr;
+    int argc = 0;
+    char** argv = nullptr;
+    char** envp = nullptr;
+};
+
+// Set before main and so part of the snapshot: the same after every reset.
+int g_server_fd = -2;  // -2: not read yet
+Main g_program_main = nullptr;
+Range g_excluded[16];
+size_t g_excluded_count = 0;
+ServerState* g_state = nullptr;  // set once serving
+// Set during an execution, read at its end before the snapshot is copied back.
+const char* g_unresettable = nullptr;
+bool g_leaving = false;
+int g_exit_status = 0;
+
+long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+    long result;
+    register long r10 asm("r10") = d;
+    asm volatile("syscall"
+                 : "=a"(result)
+                 : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10)
+                 : "rcx", "r11", "memory");
+    return result;
+}
+
+// Copies without calling the interposed memcpy (whose globals are being overwritten).
+void copy_bytes(void* to, const void* from, size_t size) {
+    asm volatile("rep movsb" : "+D"(to), "+S"(from), "+c"(size) : : "memory");
+}
+
+void* map_memory(size_t size) {
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+}
+
+void* read_thread_pointer() {
+    void* tp;
+    asm volatile("movq %%fs:0, %0" : "=r"(tp));
+    return tp;
+}
+
+void write_thread_pointer(void* tp) { raw(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, reinterpret_cast<long>(tp)); }
+
+long process_pages() {
+    char text[128];
+    int fd = static_cast<int>(raw(SYS_open, reinterpret_cast<long>("/proc/self/statm"), O_RDONLY | O_CLOEXEC));
+    if (fd < 0) return -1;
+    long n = raw(SYS_read, fd, reinterpret_cast<long>(text), sizeof text - 1);
+    raw(SYS_close, fd);
+    if (n <= 0) return -1;
+    text[n] = '\0';
+    return strtol(text, nullptr, 10);
+}
+
+void send_line(const char* line) {
+    size_t size = strlen(line);
+    while (size > 0) {
+        long n = raw(SYS_write, g_state->report_fd, reinterpret_cast<long>(line), static_cast<long>(size));
+        if (n == -EINTR) continue;
+        if (n <= 0) return;
+        line += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+
+[[noreturn]] void exit_now(int status) {
+    for (;;) raw(SYS_exit_group, status);
+}
+
+// Could not serve: says why, then ends; the parent runs executions in processes of their own.
+[[noreturn]] void refuse(const char* why) {
+    char line[256];
+    snprintf(line, sizeof line, "{\"rec\":\"unresettable\",\"reason\":\"%s\"}\n", why);
+    send_line(line);
+    exit_now(0);
+}
+
+// ---- the snapshot -------------------------------------------------------------------------
+
+struct Exclusions {
+    Range ranges[kMaxExcluded];
+    size_t count = 0;
+    void add(uintptr_t begin, uintptr_t end) {
+        if (begin < end && count < kMaxExcluded) ranges[count++] = {begin, end};
+    }
+};
+
+// Adds [begin, end) minus the exclusions (sorted) to the snapshot's regions.
+void add_region(uintptr_t begin, uintptr_t end, const Exclusions& excluded, bool heap = false) {
+    for (size_t i = 0; i < excluded.count && begin < end; ++i) {
+        const Range& out = excluded.ranges[i];
+        if (out.end <= begin || out.begin >= end) continue;
+        if (out.begin > begin) add_region(begin, out.begin, excluded, heap);
+        begin = out.end;
+    }
+    if (begin >= end) return;
+    if (g_state->region_count == kMaxRegions) refuse("too many memory regions");
+    g_state->regions[g_state->region_count++] = {begin, end, 0, heap};
+}
+
+void take_snapshot(uintptr_t stack_frame) {
+    // Read into a mapping of its own, unmapped before the process's size is taken.
+    constexpr size_t kMapsCapacity = size_t{1} << 20;
+    auto* maps = static_cast<char*>(map_memory(kMapsCapacity));
+    if (!maps) refuse("no memory to read /proc/self/maps");
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) refuse("cannot read /proc/self/maps");
+    size_t size = 0;
+    for (long n; (n = read(fd, maps + size, kMapsCapacity - 1 - size)) > 0;) size += static_cast<size_t>(n);
+    close(fd);
+    if (size == kMapsCapacity - 1) refuse("too many memory mappings");
+    maps[size] = '\0';
+
+    Exclusions excluded;
+    ShadowMemory& shadow = execution().shadow();
+    shadow.for_each_mapping([&](uintptr_t begin, uintptr_t end) { excluded.add(begin, end); });
+    uintptr_t pool_begin, pool_end;
+    Fiber::stack_pool_range(pool_begin, pool_end);
+    excluded.add(pool_begin, pool_end);
+    auto state = reinterpret_cast<uintptr_t>(g_state);
+    excluded.add(state, state + ((sizeof(ServerState) + kPage - 1) & ~(kPage - 1)));
+    excluded.add(reinterpret_cast<uintptr_t>(maps), reinterpret_cast<uintptr_t>(maps) + kMapsCapacity);
+    excluded.add(reinterpret_cast<uintptr_t>(g_state->request),
+                 reinterpret_cast<uintptr_t>(g_state->request) + g_state->request_capacity);
+    for (size_t i = 0; i < g_excluded_count; ++i) excluded.add(g_excluded[i].begin, g_excluded[i].end);
+    std::sort(excluded.ranges, excluded.ranges + excluded.count,
+              [](const Range& a, const Range& b) { return a.begin < b.begin; });
+
+    g_state->brk = static_cast<uintptr_t>(raw(SYS_brk, 0));
+    for (char* line = maps; *line;) {
+        char* next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        else next = line + strlen(line);
+        unsigned long begin = 0, end = 0;
+        char perms[8] = {};
+        int path_at = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &begin, &end, perms, &path_at) >= 3) {
+            std::string_view path = path_at > 0 ? std::string_view(line + path_at) : std::string_view();
+            if (path == "[stack]") {
+                // Above main's caller: the loader's frames, argv, the environment, auxv.
+                add_region(stack_frame, end, excluded);
+            } else if (perms[1] == 'w' && perms[3] == 'p' && path != "[vvar]" && path != "[vdso]" &&
+                       path != "[vsyscall]") {
+                bool heap = path == "[heap]";
+                if (heap) end = std::min<uintptr_t>(end, g_state->brk);
+                add_region(begin, end, excluded, heap);
+            }
+        }
+        line = next;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < g_state->region_count; ++i) {
+        g_state->regions[i].offset = total;
+        total += g_state->regions[i].end - g_state->regions[i].begin;
+    }
+    munmap(maps, kMapsCapacity);
+    g_state->copy = static_cast<char*>(map_memory(total));
+    if (!g_state->copy) refuse("no memory for the snapshot");
+    g_state->copy_size = total;
+    // Taken last, so that nothing the copy needs changes after it.
+    g_state->main_tcb = read_thread_pointer();
+    sigprocmask(SIG_SETMASK, nullptr, &g_state->mask);
+    g_state->pool_touched = Fiber::stack_pool_touched();
+    g_state->max_fd = 0;
+    for (int fd = 0; fd < 1024; ++fd)
+        if (fcntl(fd, F_GETFD) >= 0) g_state->max_fd = fd;
+    g_state->shadow_mapped = shadow.mapped_bytes();
+    g_state->vm_pages = process_pages();
+    // Above the last block in use lies the allocator's free top: the heap is restored up to
+    // the highest block an execution allocated.
+    watch_heap_high_water(g_state->brk, g_state->brk - mallinfo2().keepcost);
+    for (size_t i = 0; i < g_state->region_count; ++i) {
+        const Region& region = g_state->regions[i];
+        copy_bytes(g_state->copy + region.offset, reinterpret_cast<void*>(region.begin), region.end - region.begin);
+    }
+}
+
+// Puts the process back as it was at the snapshot. Returns false if it cannot.
+bool restore_snapshot() {
+    ServerState& state = *g_state;
+    uint64_t stacks_used = Fiber::stack_pool_touched() & ~state.pool_touched;
+    ShadowMemory& shadow = execution().shadow();  // the same object before and after
+    uintptr_t heap_used = heap_high_water();
+    if (static_cast<uintptr_t>(raw(SYS_brk, 0)) != state.brk) {
+        // Rare (the top pad is large): the heap grew, or shrank, whose pages the copy
+        // below must then restore whole.
+        raw(SYS_brk, static_cast<long>(state.brk));
+        heap_used = state.brk;
+    }
+    // Every mapping of the snapshot must still be there, and nothing else but the shadow's
+    // growth: else the copy would fault, or leave memory behind.
+    long expected = state.vm_pages + static_cast<long>((shadow.mapped_bytes() - state.shadow_mapped) / kPage);
+    if (process_pages() != expected) return false;
+    for (size_t i = 0; i < state.region_count; ++i) {
+        const Region& region = state.regions[i];
+        uintptr_t end = region.heap ? std::min(region.end, std::max(region.begin, heap_used)) : region.end;
+        copy_bytes(reinterpret_cast<void*>(region.begin), state.copy + region.offset, end - region.begin);
+    }
+    Fiber::zero_pool_stacks(stacks_used);
+    shadow.reset_used();
+    raw(SYS_close_range, state.max_fd + 1, ~0u, 0);
+    raw(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&state.mask), 0, sizeof(uint64_t));
+    return true;
+}
+
+// ---- requests -----------------------------------------------------------------------------
+
+// Reads one request: "KEY=VALUE" lines (protocol.h's kEnv* names), an empty line, then
+// BATON_PLAN_BYTES bytes of plan. Returns false at end of input (the parent is done).
+bool read_request() {
+    ServerState& state = *g_state;
+    state.request_size = state.header_size = 0;
+    size_t wanted = SIZE_MAX;
+    for (;;) {
+        if (state.header_size == 0) {
+            std::string_view text(state.request, state.request_size);
+            size_t end = text.find("\n\n");
+            if (end != std::string_view::npos) {
+                state.header_size = end + 2;
+                size_t plan = 0;
+                size_t at = text.find(protocol::kRequestPlanBytes);
+                if (at != std::string_view::npos && at < end)
+                    plan = strtoull(state.request + at + strlen(protocol::kRequestPlanBytes) + 1, nullptr, 10);
+                wanted = state.header_size + plan;
+            }
+        }
+        if (state.request_size >= wanted) {
+            for (size_t i = 0; i < state.header_size; ++i)
+                if (state.request[i] == '\n') state.request[i] = '\0';
+            return true;
+        }
+        if (state.request_size == state.request_capacity) {
+            size_t grown = state.request_capacity * 2;
+            void* moved = mremap(state.request, state.request_capacity, grown, MREMAP_MAYMOVE);
+            if (moved == MAP_FAILED) fatal("no memory for a request of %zu bytes", grown);
+            state.request = static_cast<char*>(moved);
+            state.request_capacity = grown;
+        }
+        long n = raw(SYS_read, state.control_fd, reinterpret_cast<long>(state.request + state.request_size),
+                     static_cast<long>(state.request_capacity - state.request_size));
+        if (n == -EINTR) continue;
+        if (n <= 0) return false;
+        state.request_size += static_cast<size_t>(n);
+    }
+}
+
+class RequestSettings : public Settings {
+public:
+    const char* get(const char* name) const override {
+        ServerState& state = *g_state;
+        size_t length = strlen(name);
+        // read_request made each line a string of its own.
+        for (const char* line = state.request; line < state.request + state.header_size;
+             line += strlen(line) + 1) {
+            if (strncmp(line, name, length) == 0 && line[length] == '=') return line + length + 1;
+        }
+        return nullptr;
+    }
+    std::string plan() const override {
+        return std::string(g_state->request + g_state->header_size, g_state->request_size - g_state->header_size);
+    }
+};
+
+// One execution: configured by the request, then the program's main, then exit() as when
+// main returns. Ends in end_served_execution.
+[[noreturn]] void run_execution() {
+    if (!read_request()) exit_now(0);
+    {
+        RuntimeScope scope;
+        execution().configure(RequestSettings());
+    }
+    exit(g_program_main(g_state->argc, g_state->argv, g_state->envp));
+}
+
+int serve(int argc, char** argv, char** envp) {
+    {
+        Execution& ex = execution();
+        if (ex.steps() > 0 || ex.thread_count() > 1) refuse("the program synchronizes before main");
+        RuntimeScope scope;
+        ex.shadow().reset_used();  // what constructors did happens before every thread: forget it
+    }
+    g_state->argc = argc;
+    g_state->argv = argv;
+    g_state->envp = envp;
+    g_state->main = g_program_main;
+    {
+        // Grow the heap now by the allocator's top pad, so that executions rarely need to.
+        RuntimeScope scope;
+        uintptr_t start = static_cast<uintptr_t>(raw(SYS_brk, 0));
+        void* blocks[64];
+        size_t count = 0;
+        while (count < std::size(blocks) && static_cast<uintptr_t>(raw(SYS_brk, 0)) == start)
+            blocks[count++] = malloc(64 << 10);
+        while (count > 0) free(blocks[--count]);
+    }
+    take_snapshot(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16);
+    char line[128];
+    snprintf(line, sizeof line, "{\"rec\":\"ready\",\"snapshot_bytes\":%zu}\n", g_state->copy_size);
+    send_line(line);
+    __builtin_setjmp(g_state->jump);
+    // Every execution starts here; from the second on, the one before jumped back here.
+    if (g_state->executions++ > 0 && !restore_snapshot()) refuse("the execution left memory mappings behind");
+    run_execution();
+}
+
+long env_fd(const char* name) {
+    const char* text = getenv(name);
+    if (!text || !*text) return -1;
+    char* end = nullptr;
+    long fd = strtol(text, &end, 10);
+    return *end == '\0' && fd >= 0 ? fd : -1;
+}
+
+}  // namespace
+
+bool server_requested() {
+    if (g_server_fd == -2) g_server_fd = static_cast<int>(env_fd(protocol::kEnvServerFd));
+    return g_server_fd >= 0;
+}
+
+void exclude_from_snapshot(const void* begin, size_t size) {
+    if (g_excluded_count == std::size(g_excluded)) return;
+    auto address = reinterpret_cast<uintptr_t>(begin);
+    g_excluded[g_excluded_count++] = {address, address + size};
+}
+
+void note_unresettable(const char* why) {
+    if (!g_unresettable) g_unresettable = why;
+}
+
+void leave_server() { g_leaving = true; }
+
+void note_exit_status(int status) { g_exit_status = status; }
+int noted_exit_status() { return g_exit_status; }
+
+void end_served_execution(int status) {
+    if (!g_state || g_leaving || g_state->executions == 0) return;
+    arm_watchdog(0);
+    char line[256];
+    if (g_unresettable)
+        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"unresettable\":\"%s\"}\n", status, g_unresettable);
+    else
+        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d}\n", status);
+    send_line(line);
+    if (g_unresettable) return;  // the caller ends the process
+    write_thread_pointer(g_state->main_tcb);
+    __builtin_longjmp(g_state->jump, 1);
+}
+
+}  // namespace baton::rt
+
+using namespace baton::rt;
+
+extern "C" {
+
+// The program's entry, from _start. In server mode main is wrapped by `serve`.
+__attribute__((visibility("default"))) int __libc_start_main(Main main, int argc, char** argv,
+                                                             void (*init)(), void (*fini)(),
+                                                             void (*rtld_fini)(), void* stack_end) {
+    using Real = int (*)(Main, int, char**, void (*)(), void (*)(), void (*)(), void*);
+    auto real = reinterpret_cast<Real>(dlvsym(RTLD_NEXT, "__libc_start_main", "GLIBC_2.34"));
+    if (!real) real = reinterpret_cast<Real>(dlvsym(RTLD_NEXT, "__libc_start_main", "GLIBC_2.2.5"));
+    if (!real) fatal("cannot find the C library's __libc_start_main");
+    if (server_requested()) {
+        g_state = static_cast<ServerState*>(map_memory(sizeof(ServerState)));
+        if (!g_state) fatal("no memory for the server state");
+        new (g_state) ServerState();
+        g_state->control_fd = g_server_fd;
+        g_state->report_fd = static_cast<int>(env_fd(baton::protocol::kEnvReportFd));
+        g_state->request_capacity = 1 << 16;
+        g_state->request = static_cast<char*>(map_memory(g_state->request_capacity));
+        if (!g_state->request) fatal("no memory for requests");
+        g_program_main = main;
+        main = &serve;
+    }
+    return real(main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+}  // extern "C"

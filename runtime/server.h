@@ -1,0 +1,52 @@
+// Server mode: one process runs many executions, resetting itself in place between them
+// instead of being started anew (which costs milliseconds: exec, dynamic linking, runtime
+// start-up). Asked for by the parent with BATON_SERVER_FD (scheduler/protocol.h).
+//
+// How: the runtime wraps the program's main (it interposes __libc_start_main). On entering
+// main, after every constructor ran, it copies the process's writable memory (the data and
+// bss of every module, the heap, the TLS of the initial thread, the top of the stack): the
+// snapshot. Then, for each request read from the control descriptor, it configures the
+// execution, calls main, and when the program ends (exit, return from main, or the runtime
+// stopping it after a finding) it sends an "exit" record and copies the snapshot back.
+// What lives outside that memory survives: the shadow memory (emptied page by page), the
+// pool of thread stacks (zeroed), the watchdog timer.
+//
+// What cannot be reset ends the process for real after the execution, and the parent starts
+// a new one: a crash, the watchdog or an assertion (the process dies as it would anyway),
+// fork/system/popen/posix_spawn (children outlive the execution), and any memory mapping the
+// execution left behind (dlopen, a large malloc not freed, mmap): found by comparing the
+// process's size with the snapshot's.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace baton::rt {
+
+// Whether the parent asked for server mode (read once, before main).
+bool server_requested();
+
+// Leaves [begin, begin + size) out of the snapshot: runtime memory whose content need not
+// be restored (the alternate signal stack) or that must not be (it survives resets).
+void exclude_from_snapshot(const void* begin, size_t size);
+
+// The execution did something a reset would not undo: the process ends for real once the
+// execution is over. `why` is a literal.
+void note_unresettable(const char* why);
+
+// The execution ends abruptly (crash, watchdog, failed assertion): the process must really
+// exit, whatever happens next.
+void leave_server();
+
+// Called when the program ends with `status`, after the execution was finished (the
+// runtime's records sent). In server mode it flushes the program's output, sends the
+// "exit" record and goes back to the server loop: it does not return. Otherwise it returns
+// and the caller ends the process.
+void end_served_execution(int status);
+
+// The status the program passed to exit() (the exit path reaches the runtime through the
+// library destructors, which do not see it).
+void note_exit_status(int status);
+int noted_exit_status();
+
+}  // namespace baton::rt

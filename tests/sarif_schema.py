@@ -48,4 +48,25 @@ def sarif_validator(cache):
     except ImportError:
         sys.exit("FAIL the Python package jsonschema is missing (Debian: python3-jsonschema)")
     with open(schema_path(cache)) as source:
-        return jsonschema.Draft7Validator(json.load(source))
+        validator = jsonschema.Draft7Validator(json.load(source))
+    # The validator must reject what is wrong, or every "ok" it gives means nothing.
+    invalid = {"version": "2.0.0", "runs": [{"tool": {"driver": {"name": "baton"}},
+                                             "results": [{"ruleId": 5, "message": "not an object",
+                                                          "codeFlows": [{"threadFlows": []}]}]}]}
+    if len(list(validator.iter_errors(invalid))) < 3:
+        sys.exit("FAIL the SARIF schema accepts an invalid log")
+    return validator
+
+
+def identity_problems(log):
+    """What the schema cannot say about any baton SARIF log, per result: its ruleIndex points
+    at its rule, and it has baton's fingerprint. Yields (result, problems) pairs."""
+    run = log["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        problems = []
+        if rules[result["ruleIndex"]] != result["ruleId"]:
+            problems.append(f"ruleIndex does not point at {result['ruleId']}")
+        if "batonFingerprint/v1" not in result.get("partialFingerprints", {}):
+            problems.append(f"no fingerprint on {result['ruleId']}")
+        yield result, problems

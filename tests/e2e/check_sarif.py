@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from sarif_schema import sarif_validator  # noqa: E402
+from sarif_schema import identity_problems, sarif_validator  # noqa: E402
 
 # race.c counts to a million in each thread: a few seconds of exploration find the race.
 CASES = [("seeds/race.c", ["--time-limit", "3"], 1, "data-race"),
@@ -38,15 +38,10 @@ def fingerprints(log):
 def flow_problems(log, kind):
     """What the schema cannot say about one run of `baton check`."""
     problems = []
-    run = log["runs"][0]
-    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    for result in run["results"]:
-        if rules[result["ruleIndex"]] != result["ruleId"]:
-            problems.append(f"ruleIndex does not point at {result['ruleId']}")
+    for result, identity in identity_problems(log):
+        problems += identity
         if result["ruleId"] != kind:
             problems.append(f"expected a {kind}, got {result['ruleId']}")
-        if "batonFingerprint/v1" not in result.get("partialFingerprints", {}):
-            problems.append(f"no fingerprint on {result['ruleId']}")
         if result["level"] != "error":
             problems.append(f"a {result['ruleId']} is level {result['level']}, not error")
         flows = result.get("codeFlows", [])
@@ -103,12 +98,6 @@ def main():
             for error in errors[:10]:
                 print("    " + error)
             failed += bool(errors)
-        # The validator must reject what is wrong, or every "ok" above means nothing.
-        invalid = json.loads(json.dumps(log))
-        invalid["runs"][0]["results"].append({"ruleId": 5, "codeFlows": [{"threadFlows": []}]})
-        if len(list(validator.iter_errors(invalid))) < 2:
-            print("FAIL the schema accepts an invalid log")
-            failed += 1
     print(f"{len(CASES) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

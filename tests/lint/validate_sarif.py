@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from sarif_schema import sarif_validator  # noqa: E402
+from sarif_schema import identity_problems, sarif_validator  # noqa: E402
 
 
 def sarif_of(baton, files, flags=()):
@@ -27,13 +27,8 @@ def sarif_of(baton, files, flags=()):
 def semantic_problems(log):
     """What the schema cannot say: ids agree, notes and fingerprints are there."""
     problems = []
-    run = log["runs"][0]
-    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    for result in run["results"]:
-        if rules[result["ruleIndex"]] != result["ruleId"]:
-            problems.append(f"ruleIndex does not point at {result['ruleId']}")
-        if "batonFingerprint/v1" not in result.get("partialFingerprints", {}):
-            problems.append(f"no fingerprint on {result['ruleId']}")
+    for result, identity in identity_problems(log):
+        problems += identity
         if result["ruleId"] in ("baton-unprotected-shared", "baton-lock-order") and \
                 not result.get("relatedLocations"):
             problems.append(f"{result['ruleId']} without relatedLocations")
@@ -58,13 +53,6 @@ def main():
         for error in errors[:10]:
             print("    " + error)
         failed += bool(errors)
-    # The validator must reject what is wrong, or every "ok" above means nothing.
-    invalid = json.loads(json.dumps(runs[0][1]))
-    invalid["version"] = "2.0.0"
-    invalid["runs"][0]["results"].append({"ruleId": 5, "message": "not an object"})
-    if len(list(validator.iter_errors(invalid))) < 2:
-        print("FAIL the schema accepts an invalid log")
-        failed += 1
     if sum(len(log["runs"][0]["results"]) for _, log in runs) == 0:
         print("FAIL no results at all: nothing was validated")
         failed += 1

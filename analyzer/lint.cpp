@@ -23,6 +23,7 @@
 #include "analyzer/suppression.h"
 #include "analyzer/text_output.h"
 #include "report/json.h"
+#include "report/output_file.h"
 #include "report/sarif.h"
 
 namespace baton::analyzer {
@@ -120,17 +121,7 @@ std::optional<std::string> deliver(const std::string& text, const std::optional<
         std::cout << text << std::flush;
         return std::cout ? std::nullopt : std::optional<std::string>("cannot write to standard output");
     }
-    std::string temporary = *path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary);
-        out << text;
-        if (!out.flush()) return "cannot write '" + *path + "'";
-    }
-    if (std::rename(temporary.c_str(), path->c_str()) != 0) {
-        std::remove(temporary.c_str());
-        return "cannot write '" + *path + "'";
-    }
-    return std::nullopt;
+    return report::write_file_atomically(*path, text);
 }
 
 void summarize(const Outcome& outcome, const AnalysisResult& analysis) {

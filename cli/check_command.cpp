@@ -11,6 +11,8 @@
 #include <iostream>
 #include <algorithm>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,9 @@
 
 #include "cli/commands.h"
 #include "cli/program_build.h"
+#include "report/baseline.h"
 #include "report/check_report.h"
+#include "report/output_file.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
@@ -36,7 +40,14 @@ misuse, failed assertions, crashes and hangs. Each finding's schedule is saved n
 program (FILE.baton-schedule); `baton replay` re-runs it.
 
 options:
-  --format text|json     report format (default: text)
+  --format FORMAT        text (the default), json, sarif (code scanning) or junit (CI test
+                         reports); see docs/ci.md
+  --fail-on KINDS        exit 1 only for findings of these kinds (a comma list, e.g.
+                         data-race,deadlock); the others are still reported
+  --baseline FILE        accept the findings of an earlier JSON or SARIF report: they are
+                         reported as accepted and do not fail the run
+  --write-baseline FILE  also write this run's findings to FILE (a JSON report), to accept
+                         them in later runs with --baseline
   --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
                          dpor, bounded (preemption bounding), pct, random
   --max-executions N     run at most N executions (default: 100000)
@@ -47,11 +58,13 @@ options:
   --max-steps N          scheduling points per execution before it counts as not ending
   -h, --help             this help
 
-exit status: 0 no findings, 1 findings, 2 usage or input error
+exit status: 0 no findings (none that fail the run), 1 findings, 2 usage or input error
 )";
 
 struct CheckOptions {
     std::string format = "text";
+    std::set<std::string> fail_on;  // empty: every finding fails the run
+    std::string baseline, write_baseline;
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
@@ -61,6 +74,26 @@ struct CheckOptions {
 bool parse_number(const std::string& text, uint64_t& value) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     return error == std::errc() && end == text.data() + text.size();
+}
+
+// `--fail-on data-race,deadlock`: every name must be a finding kind.
+bool parse_kinds(const std::string& text, std::set<std::string>& kinds, std::string& error) {
+    std::vector<std::string> known;
+    for (const report::FindingKind& kind : report::finding_kinds()) known.push_back(kind.id);
+    std::stringstream list(text);
+    std::string kind;
+    while (std::getline(list, kind, ',')) {
+        if (std::find(known.begin(), known.end(), kind) == known.end()) {
+            error = fmt::format("--fail-on: unknown finding kind '{}' (kinds: {})", kind, fmt::join(known, ", "));
+            return false;
+        }
+        kinds.insert(kind);
+    }
+    if (kinds.empty()) {
+        error = fmt::format("--fail-on needs a comma list of finding kinds ({})", fmt::join(known, ", "));
+        return false;
+    }
+    return true;
 }
 
 bool parse_seconds(const std::string& text, double& value) {
@@ -94,11 +127,19 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
             }
             uint64_t number = 0;
             if (name == "--format") {
-                if (value != "text" && value != "json") {
-                    error = "--format must be text or json, not '" + value + "'";
+                if (value != "text" && value != "json" && value != "sarif" && value != "junit") {
+                    error = "--format must be text, json, sarif or junit, not '" + value + "'";
                     return false;
                 }
                 options.format = value;
+            } else if (name == "--fail-on") {
+                if (!parse_kinds(value, options.fail_on, error)) return false;
+            } else if (name == "--baseline" || name == "--write-baseline") {
+                if (value.empty()) {
+                    error = "option " + name + " needs a file name";
+                    return false;
+                }
+                (name == "--baseline" ? options.baseline : options.write_baseline) = value;
             } else if (name == "--max-executions") {
                 if (!parse_number(value, number) || number == 0) {
                     error = "--max-executions needs a positive whole number, not '" + value + "'";
@@ -272,6 +313,16 @@ int check_main(int argc, char** argv) {
         fputs(kCheckUsage, stdout);
         return 0;
     }
+    // Read the baseline before anything runs: a bad one is an input error, found in a moment.
+    std::set<std::string> accepted;
+    if (!options.baseline.empty()) {
+        auto loaded = report::load_baseline(options.baseline);
+        if (auto* why = std::get_if<std::string>(&loaded)) {
+            fprintf(stderr, "baton check: %s\n", why->c_str());
+            return 2;
+        }
+        accepted = std::get<std::set<std::string>>(loaded);
+    }
     PreparedProgram program;
     if (!prepare_program(options.program, program, error)) {
         fprintf(stderr, "baton check: %s\n", error.c_str());
@@ -353,6 +404,10 @@ int check_main(int argc, char** argv) {
         return 2;
     }
     save_schedules(options, findings, shown_by);
+    for (report::Finding& finding : findings) {
+        finding.fingerprint = report::check_fingerprint(finding);
+        if (accepted.count(finding.fingerprint)) finding.accepted_by = options.baseline;
+    }
 
     bool bug = false;
     for (const report::Finding& finding : findings) bug |= report::is_bug_kind(finding.kind);
@@ -365,13 +420,28 @@ int check_main(int argc, char** argv) {
     summary.sleep_blocked = stats.sleep_blocked;
     summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
+    summary.fail_on = options.fail_on;
+    summary.baseline = options.baseline;
+    if (!options.write_baseline.empty()) {
+        if (auto why = report::write_file_atomically(options.write_baseline,
+                                                     report::check_json(findings, summary).dump(2) + "\n")) {
+            fprintf(stderr, "baton check: %s\n", why->c_str());
+            return 2;
+        }
+    }
     if (options.format == "json") {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";
+    } else if (options.format == "sarif") {
+        std::cout << report::check_sarif(findings, summary, std::filesystem::current_path().string()).dump(2) << "\n";
+    } else if (options.format == "junit") {
+        std::cout << report::check_junit(findings, summary);
     } else {
         bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         report::write_check_text(std::cout, findings, summary, color);
     }
-    return findings.empty() ? 0 : 1;
+    bool fails = std::any_of(findings.begin(), findings.end(),
+                             [&](const report::Finding& finding) { return report::fails_run(finding, summary); });
+    return fails ? 1 : 0;
 }
 
 }  // namespace baton::cli

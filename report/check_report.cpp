@@ -5,8 +5,12 @@
 
 #include <fstream>
 #include <map>
+#include <sstream>
 
+#include "report/baseline.h"
 #include "report/json.h"
+#include "report/junit.h"
+#include "report/sarif.h"
 
 namespace baton::report {
 namespace {
@@ -45,8 +49,9 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Sty
 }
 
 void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style) {
-    fmt::print(out, "\n{} {}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
-               style.bold(finding.message));
+    fmt::print(out, "\n{} {}{}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
+               style.bold(finding.message),
+               finding.accepted_by.empty() ? "" : style.dim(" (accepted by the baseline " + finding.accepted_by + ")"));
     fmt::print(out, "  --> {}{}\n", location_text(finding.location),
                finding.location.function.empty() ? "" : " in " + finding.location.function);
     if (std::string line = source_line(finding.location); !line.empty())
@@ -62,7 +67,27 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
 
 }  // namespace
 
+const std::vector<FindingKind>& finding_kinds() {
+    static const std::vector<FindingKind> kinds = {
+        {"data-race", "two threads access the same memory, at least one writes, and nothing orders them"},
+        {"deadlock", "every live thread is blocked, waiting for something no thread will ever give"},
+        {"livelock", "threads only spin, re-reading what no other thread will ever change"},
+        {"assertion-failure", "an assertion failed in some interleaving"},
+        {"crash", "the program crashed (a fatal signal) in some interleaving"},
+        {"exit-failure", "the program exited with a non-zero status in some interleaving"},
+        {"nontermination", "the program did not end within its step or time limit"},
+        {"lock-misuse", "a lock or condition variable used against its rules (unlock by a non-owner, ...)"},
+        {"lock-order-inversion", "two locks taken in opposite orders by different threads"},
+        {"output-divergence", "the program's standard output differs between interleavings"},
+    };
+    return kinds;
+}
+
 bool is_bug_kind(const std::string& kind) { return kind != "output-divergence"; }
+
+bool fails_run(const Finding& finding, const CheckSummary& summary) {
+    return finding.accepted_by.empty() && (summary.fail_on.empty() || summary.fail_on.count(finding.kind));
+}
 
 void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color) {
     Style style{color};
@@ -87,6 +112,15 @@ void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
     else if (!summary.bounds.empty())
         fmt::print(out, "{}\n", style.dim(fmt::format("not every interleaving was explored: {}",
                                                        fmt::join(summary.bounds, ", "))));
+    size_t accepted = 0, failing = 0;
+    for (const Finding& finding : findings) {
+        accepted += !finding.accepted_by.empty();
+        failing += fails_run(finding, summary);
+    }
+    if (accepted > 0)
+        fmt::print(out, "{} of the findings accepted by the baseline {}\n", accepted, summary.baseline);
+    if (failing < findings.size())
+        fmt::print(out, "{} finding{} fail{} the run\n", failing, failing == 1 ? "" : "s", failing == 1 ? "s" : "");
 }
 
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary) {
@@ -99,6 +133,8 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
     for (const Finding& finding : findings) {
         nlohmann::json item = to_json(finding);
         if (!finding.found_in.empty()) item["found_in"] = finding.found_in;
+        if (!finding.fingerprint.empty()) item["fingerprint"] = finding.fingerprint;
+        if (!finding.accepted_by.empty()) item["accepted_by"] = finding.accepted_by;
         out["findings"].push_back(item);
     }
     out["stats"] = {{"executions", summary.executions},
@@ -108,6 +144,42 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
                     {"bounds", summary.bounds},
                     {"seconds", std::round(summary.seconds * 100) / 100}};
     return out;
+}
+
+nlohmann::json check_sarif(const std::vector<Finding>& findings, const CheckSummary& summary,
+                           const std::string& base_directory) {
+    SarifLog log;
+    log.tool_version = "0.1.0";
+    for (const FindingKind& kind : finding_kinds()) {
+        std::string help = fmt::format("{}.\n\nReplay the finding with `baton replay` on the schedule `baton check` "
+                                       "saved, and see `docs/findings/` in the baton sources.", kind.summary);
+        // What fails the run is an error to code scanning; what does not is a note.
+        bool fails = summary.fail_on.empty() ? is_bug_kind(kind.id) : summary.fail_on.count(kind.id) > 0;
+        log.rules.push_back({kind.id, kind.summary, help, fails ? "error" : "note"});
+    }
+    log.findings = findings;
+    log.base_directory = base_directory;
+    log.fingerprint_key = kFingerprintKey;
+    log.compared_to_baseline = !summary.baseline.empty();
+    return to_sarif(log);
+}
+
+std::string check_junit(const std::vector<Finding>& findings, const CheckSummary& summary) {
+    JunitCase test;
+    test.name = summary.program;
+    test.classname = "baton.check";
+    test.seconds = summary.seconds;
+    for (const Finding& finding : findings) {
+        if (!fails_run(finding, summary)) continue;
+        std::ostringstream text;
+        write_findings_text(text, {finding}, false);
+        test.failures.push_back({finding.kind, finding.message, text.str()});
+    }
+    // The whole text report, accepted and not-failing findings included, as on a terminal.
+    std::ostringstream out;
+    write_check_text(out, findings, summary, false);
+    test.system_out = out.str();
+    return to_junit("baton check", {test});
 }
 
 }  // namespace baton::report

@@ -1,7 +1,9 @@
-// The report of `baton check`: human text (the default) and the JSON document of PRODUCT.md.
+// The report of `baton check`: human text (the default), the JSON document of PRODUCT.md,
+// SARIF for code scanning and JUnit XML for CI test views (docs/ci.md).
 #pragma once
 
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,15 +22,35 @@ struct CheckSummary {
     size_t sleep_blocked = 0;            // redundant DPOR executions cut short
     std::vector<std::string> bounds;     // what kept the search from being complete
     double seconds = 0;
+    std::set<std::string> fail_on;       // `--fail-on`: the kinds that fail the run; empty: all
+    std::string baseline;                // `--baseline` file, or empty
 };
+
+struct FindingKind {
+    const char* id;       // `data-race`
+    const char* summary;  // one line: what it means
+};
+
+// Every kind of finding `baton check` reports (PRODUCT.md), in the contract's order.
+const std::vector<FindingKind>& finding_kinds();
 
 // Is this kind a bug (as opposed to a note such as output-divergence)?
 bool is_bug_kind(const std::string& kind);
+
+// Does this finding make the run fail (exit status 1, a JUnit failure, a new SARIF result)?
+// Not when a baseline accepts it or `--fail-on` leaves its kind out.
+bool fails_run(const Finding& finding, const CheckSummary& summary);
 
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
                       const CheckSummary& summary, bool color);
 // The findings alone, as in the text report (`baton replay` prints them after the trace).
 void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color);
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
+// SARIF 2.1.0: one result per finding, the interleaving as codeFlows (report/sarif.h).
+// `base_directory` (absolute) is what relative file names are relative to.
+nlohmann::json check_sarif(const std::vector<Finding>& findings, const CheckSummary& summary,
+                           const std::string& base_directory);
+// JUnit XML: the program is one test case, failing once per finding that fails the run.
+std::string check_junit(const std::vector<Finding>& findings, const CheckSummary& summary);
 
 }  // namespace baton::report

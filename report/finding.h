@@ -68,6 +68,9 @@ struct Finding {
     // Stable identity across edits that move code (baselines, SARIF partialFingerprints);
     // empty when the producer computes none.
     std::string fingerprint;
+    // The baseline file that accepts this finding (`--baseline`), or empty: an accepted
+    // finding is still reported, marked as such, but never fails the run.
+    std::string accepted_by;
 };
 
 }  // namespace baton::report

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <fmt/format.h>
+
 namespace baton::report {
 
 namespace {
@@ -44,6 +46,86 @@ nlohmann::json location(const SourceLocation& at) {
     return out;
 }
 
+// A location in a thread flow: where it is known, or just what happened there.
+nlohmann::json flow_location(const SourceLocation& at, const std::string& message) {
+    nlohmann::json out = at.known() ? location(at) : nlohmann::json::object();
+    if (!at.known() && !at.function.empty())
+        out["logicalLocations"] = nlohmann::json::array({{{"name", at.function}, {"kind", "function"}}});
+    out["message"] = {{"text", message}};
+    return out;
+}
+
+nlohmann::json stack(const ThreadStack& thread) {
+    nlohmann::json frames = nlohmann::json::array();
+    for (const Frame& frame : thread.frames) {
+        // The module is left out: it names the temporary binary `baton check` built.
+        nlohmann::json entry = nlohmann::json::object();
+        if (frame.location.known()) entry["location"] = location(frame.location);
+        else if (!frame.location.function.empty()) entry["location"] = flow_location(frame.location, frame.location.function);
+        frames.push_back(entry);
+    }
+    return {{"message", {{"text", fmt::format("thread {} {}", thread.thread, thread.role)}}}, {"frames", frames}};
+}
+
+std::string step_text(const Step& step) {
+    std::string text = fmt::format("thread {}: {}", step.thread, step.op);
+    if (!step.target.empty()) text += " " + step.target;
+    if (step.value) text += fmt::format(" = {}", *step.value);
+    return text;
+}
+
+// Thread flows from the story's steps: one per thread, in the order threads first act, each
+// with its own steps; executionOrder numbers the steps across all threads, so a viewer can
+// interleave them again. A thread's stack is attached to its step where the stack stops.
+nlohmann::json flows_from_steps(const Finding& finding) {
+    std::vector<int> threads;
+    std::map<int, nlohmann::json> locations;
+    for (size_t i = 0; i < finding.steps.size(); ++i) {
+        const Step& step = finding.steps[i];
+        if (!locations.count(step.thread)) threads.push_back(step.thread);
+        nlohmann::json entry = {{"location", flow_location(step.location, step_text(step))},
+                                {"executionOrder", static_cast<int>(i) + 1}};
+        for (const ThreadStack& thread : finding.stacks) {
+            const SourceLocation* top = thread.frames.empty() ? nullptr : &thread.frames.front().location;
+            if (thread.thread == step.thread && top && top->known() && top->file == step.location.file &&
+                top->line == step.location.line)
+                entry["stack"] = stack(thread);
+        }
+        locations[step.thread].push_back(entry);
+    }
+    nlohmann::json flows = nlohmann::json::array();
+    for (int thread : threads)
+        flows.push_back({{"id", std::to_string(thread)},
+                         {"message", {{"text", fmt::format("thread {}", thread)}}},
+                         {"locations", locations[thread]}});
+    return flows;
+}
+
+// Without steps, each thread involved contributes what the finding says it did (its role)
+// where it did it, with its stack.
+nlohmann::json flows_from_stacks(const Finding& finding) {
+    nlohmann::json flows = nlohmann::json::array();
+    for (const ThreadStack& thread : finding.stacks) {
+        SourceLocation at;
+        for (const Frame& frame : thread.frames)
+            if (frame.location.known()) {
+                at = frame.location;
+                break;
+            }
+        nlohmann::json entry = {{"location", flow_location(at, fmt::format("thread {} {}", thread.thread, thread.role))},
+                                {"stack", stack(thread)}};
+        flows.push_back({{"id", std::to_string(thread.thread)},
+                         {"message", {{"text", fmt::format("thread {}", thread.thread)}}},
+                         {"locations", nlohmann::json::array({entry})}});
+    }
+    return flows;
+}
+
+nlohmann::json code_flows(const Finding& finding) {
+    nlohmann::json flows = finding.steps.empty() ? flows_from_stacks(finding) : flows_from_steps(finding);
+    return nlohmann::json::array({{{"message", {{"text", finding.message}}}, {"threadFlows", flows}}});
+}
+
 nlohmann::json fixes(const Finding& finding) {
     std::map<std::string, nlohmann::json> by_file;
     for (const FixIt& fix : finding.fixits) {
@@ -59,14 +141,17 @@ nlohmann::json fixes(const Finding& finding) {
         {{{"description", {{"text", "Apply the suggested fix"}}}, {"artifactChanges", changes}}});
 }
 
-nlohmann::json result(const Finding& finding, const std::map<std::string, int>& rule_index,
-                      const std::string& fingerprint_key) {
+nlohmann::json result(const Finding& finding, const SarifLog& log, const std::map<std::string, int>& rule_index) {
     nlohmann::json out = {{"ruleId", finding.kind},
                           {"level", "warning"},
-                          {"message", {{"text", finding.message}}},
-                          {"locations", nlohmann::json::array({location(finding.location)})}};
-    if (auto index = rule_index.find(finding.kind); index != rule_index.end())
+                          {"message", {{"text", finding.message}}}};
+    // A finding no source line explains (the program exited with status 3) has no location.
+    out["locations"] = finding.location.known() ? nlohmann::json::array({location(finding.location)})
+                                                : nlohmann::json::array();
+    if (auto index = rule_index.find(finding.kind); index != rule_index.end()) {
         out["ruleIndex"] = index->second;
+        out["level"] = log.rules[index->second].level;
+    }
     if (!finding.notes.empty()) {
         nlohmann::json related = nlohmann::json::array();
         for (std::size_t i = 0; i < finding.notes.size(); ++i) {
@@ -78,9 +163,14 @@ nlohmann::json result(const Finding& finding, const std::map<std::string, int>& 
         }
         out["relatedLocations"] = related;
     }
-    if (!finding.fingerprint.empty() && !fingerprint_key.empty())
-        out["partialFingerprints"] = {{fingerprint_key, finding.fingerprint}};
+    if (!finding.fingerprint.empty() && !log.fingerprint_key.empty())
+        out["partialFingerprints"] = {{log.fingerprint_key, finding.fingerprint}};
     if (!finding.fixits.empty()) out["fixes"] = fixes(finding);
+    if (!finding.steps.empty() || !finding.stacks.empty()) out["codeFlows"] = code_flows(finding);
+    if (log.compared_to_baseline) out["baselineState"] = finding.accepted_by.empty() ? "new" : "unchanged";
+    if (!finding.accepted_by.empty())
+        out["suppressions"] = nlohmann::json::array(
+            {{{"kind", "external"}, {"justification", "accepted by the baseline " + finding.accepted_by}}});
     return out;
 }
 
@@ -89,7 +179,7 @@ nlohmann::json driver(const SarifLog& log) {
     for (const SarifRule& rule : log.rules) {
         nlohmann::json entry = {{"id", rule.id},
                                 {"shortDescription", {{"text", rule.summary}}},
-                                {"defaultConfiguration", {{"level", "warning"}}},
+                                {"defaultConfiguration", {{"level", rule.level}}},
                                 {"properties", {{"tags", {"concurrency"}}}}};
         if (!rule.help_markdown.empty())
             entry["help"] = {{"text", rule.summary}, {"markdown", rule.help_markdown}};
@@ -108,7 +198,7 @@ nlohmann::json to_sarif(const SarifLog& log) {
     std::map<std::string, int> rule_index;
     for (std::size_t i = 0; i < log.rules.size(); ++i) rule_index[log.rules[i].id] = static_cast<int>(i);
     nlohmann::json results = nlohmann::json::array();
-    for (const Finding& finding : log.findings) results.push_back(result(finding, rule_index, log.fingerprint_key));
+    for (const Finding& finding : log.findings) results.push_back(result(finding, log, rule_index));
     nlohmann::json notifications = nlohmann::json::array();
     for (const std::string& file : log.failed_files)
         notifications.push_back({{"level", "error"},

@@ -2,6 +2,8 @@
 // code-scanning services ingest it: one run, the tool's rules, one result per finding with its
 // primary location, notes as relatedLocations, fix-its as fixes, and the finding's fingerprint
 // under partialFingerprints. Relative paths resolve against %SRCROOT% (the base directory).
+// A finding with an interleaving (steps, or the stacks of the threads involved) gets one
+// codeFlow with one threadFlow per thread, so code-scanning viewers show who did what when.
 #pragma once
 
 #include <string>
@@ -17,6 +19,7 @@ struct SarifRule {
     std::string id;
     std::string summary;        // shortDescription
     std::string help_markdown;  // help: what it means and how to fix it
+    std::string level = "warning";  // SARIF level of its results: error, warning or note
 };
 
 struct SarifLog {
@@ -28,6 +31,9 @@ struct SarifLog {
     std::vector<std::string> failed_files;  // inputs the tool could not analyze
     std::string base_directory;          // absolute; relative file names are below it
     std::string fingerprint_key;         // partialFingerprints key for Finding::fingerprint
+    // A baseline was applied: results say whether they are new or were already accepted
+    // (baselineState), and accepted ones carry an external suppression.
+    bool compared_to_baseline = false;
 };
 
 nlohmann::json to_sarif(const SarifLog& log);

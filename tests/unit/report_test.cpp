@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "report/baseline.h"
 #include "report/check_report.h"
+#include "report/junit.h"
 #include "report/runtime_findings.h"
 
 using baton::report::signed_value;
@@ -31,4 +33,108 @@ TEST(CheckJson, HasTheContractFields) {
     EXPECT_EQ(json["stats"]["executions"], 3);
     EXPECT_EQ(json["stats"]["complete"], false);
     EXPECT_DOUBLE_EQ(json["stats"]["seconds"].get<double>(), 1.23);
+}
+
+TEST(CheckFingerprint, IgnoresThreadIdsValuesAndAddresses) {
+    using baton::report::normalized_message;
+    EXPECT_EQ(normalized_message("data race on 'mails': thread 2 writes while thread 1 reads"),
+              "data race on 'mails': thread # writes while thread # reads");
+    EXPECT_EQ(normalized_message("thread 1 crashed: SIGSEGV at address 0x7ffc12ab"),
+              "thread # crashed: SIGSEGV at address #");
+    EXPECT_EQ(normalized_message("data race on 'table+8'"), "data race on 'table+#'");
+    // A digit inside a name is part of the name: buf1 and buf2 are different variables.
+    EXPECT_EQ(normalized_message("data race on 'buf2'"), "data race on 'buf2'");
+
+    baton::report::Finding a;
+    a.kind = "data-race";
+    a.message = "data race on 'mails': thread 2 writes while thread 1 reads";
+    a.location = {"race.c", 8, 5, "routine"};
+    baton::report::Finding b = a;
+    b.message = "data race on 'mails': thread 3 writes while thread 2 reads";
+    b.location.line = 12;  // code moved
+    EXPECT_EQ(check_fingerprint(a), check_fingerprint(b));
+    b.location.function = "other";
+    EXPECT_NE(check_fingerprint(a), check_fingerprint(b));
+    EXPECT_EQ(check_fingerprint(a).size(), 16u);
+}
+
+namespace {
+
+baton::report::Finding racy_finding() {
+    baton::report::Finding finding;
+    finding.kind = "data-race";
+    finding.message = "data race on 'mails': thread 2 writes while thread 1 reads";
+    finding.location = {"race.c", 8, 5, "routine"};
+    finding.fingerprint = "0123456789abcdef";
+    return finding;
+}
+
+}  // namespace
+
+TEST(CheckSarif, OneThreadFlowPerThreadWithStepsInGlobalOrder) {
+    baton::report::Finding finding = racy_finding();
+    finding.steps = {{1, "read", "mails", 27, {"race.c", 8, 5, "routine"}},
+                     {2, "write", "mails", 48, {"race.c", 8, 5, "routine"}},
+                     {1, "write", "mails", 28, {"race.c", 8, 5, "routine"}}};
+    baton::report::CheckSummary summary{.program = "race.c", .verdict = "bug"};
+    auto log = baton::report::check_sarif({finding}, summary, "/src");
+    const auto& result = log["runs"][0]["results"][0];
+    EXPECT_EQ(result["ruleId"], "data-race");
+    EXPECT_EQ(log["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].get<int>()]["id"], "data-race");
+    EXPECT_EQ(result["level"], "error");
+    EXPECT_EQ(result["partialFingerprints"]["batonFingerprint/v1"], "0123456789abcdef");
+    const auto& flows = result["codeFlows"][0]["threadFlows"];
+    ASSERT_EQ(flows.size(), 2u);
+    EXPECT_EQ(flows[0]["id"], "1");
+    ASSERT_EQ(flows[0]["locations"].size(), 2u);
+    EXPECT_EQ(flows[0]["locations"][0]["executionOrder"], 1);
+    EXPECT_EQ(flows[0]["locations"][1]["executionOrder"], 3);
+    EXPECT_EQ(flows[1]["locations"][0]["executionOrder"], 2);
+    EXPECT_EQ(flows[1]["locations"][0]["location"]["message"]["text"], "thread 2: write mails = 48");
+    EXPECT_EQ(flows[1]["locations"][0]["location"]["physicalLocation"]["region"]["startLine"], 8);
+    EXPECT_FALSE(result.contains("baselineState"));
+}
+
+TEST(CheckSarif, WithoutStepsEachStackIsAThreadFlow) {
+    baton::report::Finding finding = racy_finding();
+    finding.kind = "deadlock";
+    finding.stacks = {{1, "waits for mutex 'b', held by thread 2", {{{"d.c", 14, 0, "ab"}, "", 0}}},
+                      {2, "waits for mutex 'a', held by thread 1", {{{"", 0, 0, "??"}, "", 0}, {{"d.c", 24, 0, "ba"}, "", 0}}}};
+    baton::report::CheckSummary summary{.program = "d.c", .verdict = "bug"};
+    summary.baseline = "old.json";
+    finding.accepted_by = "old.json";
+    auto result = baton::report::check_sarif({finding}, summary, "/src")["runs"][0]["results"][0];
+    const auto& flows = result["codeFlows"][0]["threadFlows"];
+    ASSERT_EQ(flows.size(), 2u);
+    // The first frame with a source line is where the thread is.
+    EXPECT_EQ(flows[1]["locations"][0]["location"]["physicalLocation"]["region"]["startLine"], 24);
+    EXPECT_EQ(flows[1]["locations"][0]["stack"]["frames"].size(), 2u);
+    EXPECT_EQ(result["baselineState"], "unchanged");
+    EXPECT_EQ(result["suppressions"][0]["kind"], "external");
+}
+
+TEST(CheckJunit, FailsOncePerFailingFindingAndEscapes) {
+    baton::report::Finding race = racy_finding(), note = racy_finding();
+    race.message = "data race on 'a<b>' & \"c\"";
+    note.kind = "output-divergence";
+    baton::report::CheckSummary summary{.program = "race.c", .verdict = "bug"};
+    summary.fail_on = {"data-race"};
+    std::string xml = baton::report::check_junit({race, note}, summary);
+    EXPECT_NE(xml.find("tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<failure type=\"data-race\" message=\"data race on &apos;a&lt;b&gt;&apos; &amp; &quot;c&quot;\""),
+              std::string::npos) << xml;
+    EXPECT_EQ(xml.find("<failure type=\"output-divergence\""), std::string::npos) << xml;
+    EXPECT_EQ(baton::report::xml_escape(std::string("a\x01") + "b\n"), "ab\n");
+}
+
+TEST(FailsRun, BaselineAndFailOn) {
+    baton::report::Finding finding = racy_finding();
+    baton::report::CheckSummary summary;
+    EXPECT_TRUE(fails_run(finding, summary));
+    summary.fail_on = {"deadlock"};
+    EXPECT_FALSE(fails_run(finding, summary));
+    summary.fail_on = {"data-race"};
+    EXPECT_TRUE(fails_run(finding, summary));
+    finding.accepted_by = "baseline.json";
+    EXPECT_FALSE(fails_run(finding, summary));
 }

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/finding_stories.h"
 #include "cli/program_build.h"
 #include "report/check_report.h"
 #include "report/runtime_findings.h"
@@ -287,13 +288,17 @@ int check_main(int argc, char** argv) {
     std::vector<report::Finding> findings;
     std::vector<scheduler::ExecutionReport> shown_by;  // the execution that showed each finding
     std::vector<std::string> keys;  // each finding's identity across executions
+    std::vector<nlohmann::json> records;  // each finding's runtime record (null: the process's end)
     std::map<std::string, size_t> seen;
     std::string runtime_failure;
     scheduler::ExplorationStats stats;
-    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome) {
-        std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
-        for (auto& extra : process_findings(outcome, outcome.find_record("finding") != nullptr, options))
+    // `sources`: the record of each finding; null for what only the process's end showed.
+    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome, std::vector<nlohmann::json>* sources = nullptr) {
+        std::vector<report::KeyedFinding> found = converter.convert(outcome.records, sources);
+        for (auto& extra : process_findings(outcome, outcome.find_record("finding") != nullptr, options)) {
             found.push_back(std::move(extra));
+            if (sources) sources->emplace_back();
+        }
         return found;
     };
     ProgressLine progress(isatty(STDERR_FILENO) && options.format == "text", options.budget.time_limit_seconds);
@@ -305,12 +310,16 @@ int check_main(int argc, char** argv) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
             }
-            for (auto& [key, finding] : findings_of(outcome)) {
+            std::vector<nlohmann::json> sources;
+            std::vector<report::KeyedFinding> found = findings_of(outcome, &sources);
+            for (size_t f = 0; f < found.size(); ++f) {
+                auto& [key, finding] = found[f];
                 if (seen.count(key)) continue;
                 seen[key] = findings.size();
                 keys.push_back(key);
                 finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
                 findings.push_back(std::move(finding));
+                records.push_back(std::move(sources[f]));
                 shown_by.push_back(execution);
             }
             return true;
@@ -341,6 +350,10 @@ int check_main(int argc, char** argv) {
             };
             shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
         }
+        scheduler::RunRequest limits = base;
+        limits.max_steps = options.budget.max_steps;
+        limits.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
+        tell_stories(limits, findings, shown_by, records, symbolizer, converter);
     }
     remove_prepared(program);
     if (!ran) {

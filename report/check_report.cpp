@@ -44,6 +44,32 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Sty
     }
 }
 
+// "thread 1 read mails = 27" as one cell of the story or the swimlane.
+std::string step_action(const Step& step) {
+    std::string text = step.op;
+    if (!step.target.empty()) text += " " + step.target;
+    if (step.value) text += fmt::format(" = {}", *step.value);
+    return text;
+}
+
+// The steps that matter, numbered, each with its source line, and what they add up to.
+void write_story(std::ostream& out, const Finding& finding, const Style& style) {
+    if (finding.steps.empty()) return;
+    fmt::print(out, "  how it happens:\n");
+    for (size_t i = 0; i < finding.steps.size(); ++i) {
+        const Step& step = finding.steps[i];
+        std::vector<std::string> where;
+        if (step.location.known()) where.push_back(location_text(step.location));
+        if (step.index > 0) where.push_back(fmt::format("step {}", step.index));
+        fmt::print(out, "  {:>3}. thread {}: {}{}\n", i + 1, step.thread, step_action(step),
+                   where.empty() ? "" : "  " + style.dim(fmt::format("({})", fmt::join(where, ", "))));
+        if (std::string line = source_line(step.location); !line.empty())
+            fmt::print(out, "       {:>5} | {}\n", step.location.line, line);
+        if (!step.note.empty()) fmt::print(out, "       {}\n", step.note);
+    }
+    if (!finding.story.empty()) fmt::print(out, "  {} {}\n", style.bold("=>"), finding.story);
+}
+
 void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style) {
     fmt::print(out, "\n{} {}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
                style.bold(finding.message));
@@ -57,6 +83,7 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
     }
     for (const Note& note : finding.notes)
         fmt::print(out, "  note: {}: {}\n", note.message, location_text(note.location));
+    write_story(out, finding, style);
     if (!finding.found_in.empty()) fmt::print(out, "  {}\n", style.dim("found in " + finding.found_in));
 }
 

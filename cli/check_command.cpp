@@ -38,6 +38,7 @@ program (FILE.baton-schedule); `baton replay` re-runs it.
 
 options:
   --format text|json     report format (default: text)
+  --trace                text: also draw each finding's steps as swimlanes, one column per thread
   --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
                          dpor, bounded (preemption bounding), pct, random
   --max-executions N     run at most N executions (default: 100000)
@@ -53,6 +54,7 @@ exit status: 0 no findings, 1 findings, 2 usage or input error
 
 struct CheckOptions {
     std::string format = "text";
+    bool trace = false;  // swimlanes in the text report
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
@@ -81,6 +83,10 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
         if (arg == "-h" || arg == "--help") {
             help = true;
             return true;
+        }
+        if (arg == "--trace") {
+            options.trace = true;
+            continue;
         }
         if (arg.rfind("--", 0) == 0) {
             std::string name = arg, value;
@@ -381,7 +387,7 @@ int check_main(int argc, char** argv) {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";
     } else {
         bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-        report::write_check_text(std::cout, findings, summary, color);
+        report::write_check_text(std::cout, findings, summary, color, options.trace);
     }
     return findings.empty() ? 0 : 1;
 }

@@ -29,18 +29,21 @@ bool trace_schedule(const scheduler::RunRequest& base, const std::string& schedu
 
 }  // namespace
 
+report::TraceNames trace_names(report::Symbolizer& symbolizer, report::RuntimeFindings& converter) {
+    return {[&converter](uint64_t address) {
+                std::string name = converter.object_name(address);
+                if (name.size() > 1 && name.front() == '\'' && name.back() == '\'') return name.substr(1, name.size() - 2);
+                return name.rfind("at ", 0) == 0 ? name.substr(3) : name;
+            },
+            [&symbolizer](uint64_t pc) { return symbolizer.frame(pc).location; }};
+}
+
 void tell_stories(const scheduler::RunRequest& base, std::vector<report::Finding>& findings,
                   std::vector<scheduler::ExecutionReport>& shown_by, const std::vector<nlohmann::json>& records,
                   report::Symbolizer& symbolizer, report::RuntimeFindings& converter) {
     // Each story costs an execution or three: the first findings are the ones read.
     constexpr size_t kToldFindings = 8;
-    report::TraceNames names{
-        [&](uint64_t address) {
-            std::string name = converter.object_name(address);
-            if (name.size() > 1 && name.front() == '\'' && name.back() == '\'') return name.substr(1, name.size() - 2);
-            return name.rfind("at ", 0) == 0 ? name.substr(3) : name;
-        },
-        [&](uint64_t pc) { return symbolizer.frame(pc).location; }};
+    report::TraceNames names = trace_names(symbolizer, converter);
     for (size_t i = 0; i < findings.size() && i < kToldFindings; ++i) {
         const nlohmann::json& record = records[i];
         if (!record.is_object() || shown_by[i].schedule.empty()) continue;

@@ -8,11 +8,16 @@
 #include <nlohmann/json.hpp>
 
 #include "report/finding.h"
+#include "report/story.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
 
 namespace baton::cli {
+
+// Objects by their names (unquoted: 'mails' is "mails") and pcs as source lines. Valid while
+// both arguments are, once `converter` has converted the execution's records.
+report::TraceNames trace_names(report::Symbolizer& symbolizer, report::RuntimeFindings& converter);
 
 // `records[i]` is the runtime record `findings[i]` came from (null for findings the process's
 // end showed), `shown_by[i]` the execution that showed it; its schedule may be replaced.

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "report/json.h"
+#include "report/swimlane.h"
 
 namespace baton::report {
 namespace {
@@ -44,14 +45,6 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Sty
     }
 }
 
-// "thread 1 read mails = 27" as one cell of the story or the swimlane.
-std::string step_action(const Step& step) {
-    std::string text = step.op;
-    if (!step.target.empty()) text += " " + step.target;
-    if (step.value) text += fmt::format(" = {}", *step.value);
-    return text;
-}
-
 // The steps that matter, numbered, each with its source line, and what they add up to.
 void write_story(std::ostream& out, const Finding& finding, const Style& style) {
     if (finding.steps.empty()) return;
@@ -70,7 +63,7 @@ void write_story(std::ostream& out, const Finding& finding, const Style& style) 
     if (!finding.story.empty()) fmt::print(out, "  {} {}\n", style.bold("=>"), finding.story);
 }
 
-void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style) {
+void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style, bool lanes) {
     fmt::print(out, "\n{} {}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
                style.bold(finding.message));
     fmt::print(out, "  --> {}{}\n", location_text(finding.location),
@@ -84,6 +77,10 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
     for (const Note& note : finding.notes)
         fmt::print(out, "  note: {}: {}\n", note.message, location_text(note.location));
     write_story(out, finding, style);
+    if (lanes && !finding.steps.empty()) {
+        fmt::print(out, "  the steps, one column per thread:\n");
+        write_swimlane_text(out, finding);
+    }
     if (!finding.found_in.empty()) fmt::print(out, "  {}\n", style.dim("found in " + finding.found_in));
 }
 
@@ -91,16 +88,16 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
 
 bool is_bug_kind(const std::string& kind) { return kind != "output-divergence"; }
 
-void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color) {
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color, bool swimlanes) {
     Style style{color};
-    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style, swimlanes);
 }
 
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
-                      const CheckSummary& summary, bool color) {
+                      const CheckSummary& summary, bool color, bool swimlanes) {
     Style style{color};
     fmt::print(out, "baton check {}\n", summary.program);
-    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style, swimlanes);
     std::map<std::string, int> counts;
     for (const Finding& finding : findings) ++counts[finding.kind];
     std::vector<std::string> parts;

@@ -25,10 +25,12 @@ struct CheckSummary {
 // Is this kind a bug (as opposed to a note such as output-divergence)?
 bool is_bug_kind(const std::string& kind);
 
+// `swimlanes`: each finding's steps also as a swimlane, one column per thread (`--trace`).
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
-                      const CheckSummary& summary, bool color);
+                      const CheckSummary& summary, bool color, bool swimlanes = false);
 // The findings alone, as in the text report (`baton replay` prints them after the trace).
-void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color);
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color,
+                         bool swimlanes = false);
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
 
 }  // namespace baton::report

@@ -126,3 +126,42 @@ TEST(Stories, MisuseAndAssertionAndCrashEndWithTheFailingStep) {
 }
 
 }  // namespace
+
+namespace {
+
+// The line of `text` that contains `needle`, or "".
+std::string line_with(const std::string& text, const std::string& needle) {
+    size_t at = text.find(needle);
+    if (at == std::string::npos) return "";
+    size_t begin = text.rfind('\n', at) + 1, end = text.find('\n', at);
+    return text.substr(begin, end - begin);
+}
+
+// Each cell sits under its thread's column heading.
+void expect_in_column(const std::string& out, const std::string& column, const std::string& cell) {
+    std::string header = line_with(out, "| thread 0");
+    std::string row = line_with(out, cell);
+    ASSERT_FALSE(header.empty()) << out;
+    ASSERT_FALSE(row.empty()) << out;
+    EXPECT_EQ(header.find("| " + column), row.find("| " + cell)) << header << "\n" << row;
+}
+
+TEST(Stories, TraceDrawsOneColumnPerThread) {
+    TempDir directory;
+    // --trace takes no value: the program after it is not taken for a second one to grade.
+    Checked checked = check(directory, "testcases/deadlock/lock_order.c", "text", {"--trace"});
+    ASSERT_EQ(checked.result.status, 1) << checked.result.err;
+    const std::string& out = checked.result.out;
+    EXPECT_NE(out.find("the steps, one column per thread:"), std::string::npos) << out;
+    expect_in_column(out, "thread 1", "lock a @13");
+    expect_in_column(out, "thread 2", "lock b @23");
+    expect_in_column(out, "thread 0", "join thread 1 @36");
+
+    auto replay = run_command({baton_binary("baton"), "replay", "--trace", directory.file("lock_order.c.baton-schedule")},
+                              directory.path());
+    EXPECT_EQ(replay.status, 1) << replay.err;
+    expect_in_column(replay.out, "thread 2", "lock a @24");
+    EXPECT_NE(replay.out.find("=> thread 1 holds 'a'"), std::string::npos) << replay.out;
+}
+
+}  // namespace

@@ -20,6 +20,8 @@
 #include "cli/finding_stories.h"
 #include "cli/program_build.h"
 #include "report/check_report.h"
+#include "report/file_output.h"
+#include "report/html_report.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
@@ -38,6 +40,7 @@ program (FILE.baton-schedule); `baton replay` re-runs it.
 
 options:
   --format text|json     report format (default: text)
+  --html FILE            also write the report as one self-contained HTML page to FILE
   --trace                text: also draw each finding's steps as swimlanes, one column per thread
   --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
                          dpor, bounded (preemption bounding), pct, random
@@ -55,6 +58,7 @@ exit status: 0 no findings, 1 findings, 2 usage or input error
 struct CheckOptions {
     std::string format = "text";
     bool trace = false;  // swimlanes in the text report
+    std::string html;    // where to write the HTML report, if anywhere
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
@@ -100,7 +104,13 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                 return false;
             }
             uint64_t number = 0;
-            if (name == "--format") {
+            if (name == "--html") {
+                if (value.empty()) {
+                    error = "--html needs a file name";
+                    return false;
+                }
+                options.html = value;
+            } else if (name == "--format") {
                 if (value != "text" && value != "json") {
                     error = "--format must be text or json, not '" + value + "'";
                     return false;
@@ -279,6 +289,11 @@ int check_main(int argc, char** argv) {
         fputs(kCheckUsage, stdout);
         return 0;
     }
+    // A report that cannot be written is a usage error, found before the search, not after.
+    if (!options.html.empty() && !report::can_write(options.html, error)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
     PreparedProgram program;
     if (!prepare_program(options.program, program, error)) {
         fprintf(stderr, "baton check: %s\n", error.c_str());
@@ -383,6 +398,11 @@ int check_main(int argc, char** argv) {
     summary.sleep_blocked = stats.sleep_blocked;
     summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
+    if (!options.html.empty() &&
+        !report::write_file_atomically(options.html, report::check_html(findings, summary), error)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
     if (options.format == "json") {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";
     } else {

@@ -27,6 +27,8 @@ std::string location_text(const SourceLocation& location) {
     return text;
 }
 
+}  // namespace
+
 std::string source_line(const SourceLocation& location) {
     if (!location.known()) return "";
     std::ifstream file(location.file);
@@ -36,6 +38,8 @@ std::string source_line(const SourceLocation& location) {
     size_t first = line.find_first_not_of(" \t");
     return first == std::string::npos ? "" : line.substr(first);
 }
+
+namespace {
 
 void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Style& style) {
     for (size_t i = 0; i < frames.size(); ++i) {

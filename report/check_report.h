@@ -22,6 +22,9 @@ struct CheckSummary {
     double seconds = 0;
 };
 
+// The text of a source line, without its indentation; "" when the file cannot be read.
+std::string source_line(const SourceLocation& location);
+
 // Is this kind a bug (as opposed to a note such as output-divergence)?
 bool is_bug_kind(const std::string& kind);
 

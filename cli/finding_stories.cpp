@@ -46,7 +46,8 @@ void tell_stories(const scheduler::RunRequest& base, std::vector<report::Finding
     report::TraceNames names = trace_names(symbolizer, converter);
     for (size_t i = 0; i < findings.size() && i < kToldFindings; ++i) {
         const nlohmann::json& record = records[i];
-        if (!record.is_object() || shown_by[i].schedule.empty()) continue;
+        // A hang's execution ran for the whole time limit: telling it would cost as much again.
+        if (!record.is_object() || shown_by[i].schedule.empty() || record.value("kind", "") == "nontermination") continue;
         scheduler::ExecutionOutcome outcome;
         scheduler::Trace trace;
         bool traced = false;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "scheduler/explorer.h"
 #include "scheduler/schedule.h"
 
 namespace baton::scheduler {
@@ -13,15 +12,18 @@ bool on(const TraceStep& step, uint64_t granule) {
            (step.op.kind == OpKind::PlainRead || step.op.kind == OpKind::PlainWrite);
 }
 
-// Runs `follow`, then non-preemptively; the trace is kept only as far as the story needs it.
+// Runs `follow`, then non-preemptively, for `steps` steps at most: the search and the story
+// need no more, and a program that loops a million times over the racy location would
+// otherwise run a million scheduling points per attempt.
 bool run_traced(const RunRequest& base, const std::vector<Choice>& follow, const std::vector<uint64_t>& preempt_on,
-                uint64_t trace_steps, ExecutionOutcome& outcome, Trace& trace) {
+                uint64_t steps, ExecutionOutcome& outcome, Trace& trace) {
     RunRequest request = base;
     request.strategy = "guided";
     request.plan = format_plan({follow, {}});
     request.preempt_on = preempt_on;
     request.record_trace = true;
-    request.trace_limit = trace_steps;
+    request.trace_limit = steps;
+    request.max_steps = steps;
     outcome = ExecutionOutcome{};
     std::string error;
     if (!run_execution(request, outcome, error) || outcome.killed_by_parent || outcome.find_record("diverged"))
@@ -85,8 +87,9 @@ bool find_lost_update(const RunRequest& base, uint64_t address, const std::vecto
     if (writes == 0) return false;
     follow.push_back({writer, Option::Kind::Run});  // the stale write
     if (!run_traced(base, follow, found.preempt_on, follow.size() + 100, found.outcome, found.trace)) return false;
-    found.schedule = reported_schedule(found.outcome);
-    return !found.schedule.empty();
+    // The execution was cut short; its plan replays it, and `baton replay` lets it run on.
+    found.schedule = format_choices(follow);
+    return found.trace.steps.size() >= follow.size();
 }
 
 }  // namespace baton::scheduler

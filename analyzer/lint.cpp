@@ -23,7 +23,7 @@
 #include "analyzer/suppression.h"
 #include "analyzer/text_output.h"
 #include "report/json.h"
-#include "report/output_file.h"
+#include "report/file_output.h"
 #include "report/sarif.h"
 
 namespace baton::analyzer {
@@ -121,7 +121,9 @@ std::optional<std::string> deliver(const std::string& text, const std::optional<
         std::cout << text << std::flush;
         return std::cout ? std::nullopt : std::optional<std::string>("cannot write to standard output");
     }
-    return report::write_file_atomically(*path, text);
+    std::string error;
+    if (!report::write_file_atomically(*path, text, error)) return error;
+    return std::nullopt;
 }
 
 void summarize(const Outcome& outcome, const AnalysisResult& analysis) {

@@ -19,10 +19,12 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/finding_stories.h"
 #include "cli/program_build.h"
 #include "report/baseline.h"
 #include "report/check_report.h"
-#include "report/output_file.h"
+#include "report/file_output.h"
+#include "report/html_report.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
 #include "scheduler/explorer.h"
@@ -48,6 +50,8 @@ options:
                          reported as accepted and do not fail the run
   --write-baseline FILE  also write this run's findings to FILE (a JSON report), to accept
                          them in later runs with --baseline
+  --html FILE            also write the report as one self-contained HTML page to FILE
+  --trace                text: also draw each finding's steps as swimlanes, one column per thread
   --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
                          dpor, bounded (preemption bounding), pct, random
   --max-executions N     run at most N executions (default: 100000)
@@ -65,6 +69,8 @@ struct CheckOptions {
     std::string format = "text";
     std::set<std::string> fail_on;  // empty: every finding fails the run
     std::string baseline, write_baseline;
+    bool trace = false;  // swimlanes in the text report
+    std::string html;    // where to write the HTML report, if anywhere
     std::string program;
     std::vector<std::string> arguments;
     scheduler::Budget budget;
@@ -114,6 +120,10 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
             help = true;
             return true;
         }
+        if (arg == "--trace") {
+            options.trace = true;
+            continue;
+        }
         if (arg.rfind("--", 0) == 0) {
             std::string name = arg, value;
             if (size_t eq = arg.find('='); eq != std::string::npos) {
@@ -126,7 +136,13 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                 return false;
             }
             uint64_t number = 0;
-            if (name == "--format") {
+            if (name == "--html") {
+                if (value.empty()) {
+                    error = "--html needs a file name";
+                    return false;
+                }
+                options.html = value;
+            } else if (name == "--format") {
                 if (value != "text" && value != "json" && value != "sarif" && value != "junit") {
                     error = "--format must be text, json, sarif or junit, not '" + value + "'";
                     return false;
@@ -323,6 +339,11 @@ int check_main(int argc, char** argv) {
         }
         accepted = std::get<std::set<std::string>>(loaded);
     }
+    // A report that cannot be written is a usage error, found before the search, not after.
+    if (!options.html.empty() && !report::can_write(options.html, error)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
+    }
     PreparedProgram program;
     if (!prepare_program(options.program, program, error)) {
         fprintf(stderr, "baton check: %s\n", error.c_str());
@@ -338,13 +359,17 @@ int check_main(int argc, char** argv) {
     std::vector<report::Finding> findings;
     std::vector<scheduler::ExecutionReport> shown_by;  // the execution that showed each finding
     std::vector<std::string> keys;  // each finding's identity across executions
+    std::vector<nlohmann::json> records;  // each finding's runtime record (null: the process's end)
     std::map<std::string, size_t> seen;
     std::string runtime_failure;
     scheduler::ExplorationStats stats;
-    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome) {
-        std::vector<report::KeyedFinding> found = converter.convert(outcome.records);
-        for (auto& extra : process_findings(outcome, outcome.find_record("finding") != nullptr, options))
+    // `sources`: the record of each finding; null for what only the process's end showed.
+    auto findings_of = [&](const scheduler::ExecutionOutcome& outcome, std::vector<nlohmann::json>* sources = nullptr) {
+        std::vector<report::KeyedFinding> found = converter.convert(outcome.records, sources);
+        for (auto& extra : process_findings(outcome, outcome.find_record("finding") != nullptr, options)) {
             found.push_back(std::move(extra));
+            if (sources) sources->emplace_back();
+        }
         return found;
     };
     ProgressLine progress(isatty(STDERR_FILENO) && options.format == "text", options.budget.time_limit_seconds);
@@ -356,12 +381,16 @@ int check_main(int argc, char** argv) {
                 runtime_failure = first_line(outcome.errors);
                 return false;
             }
-            for (auto& [key, finding] : findings_of(outcome)) {
+            std::vector<nlohmann::json> sources;
+            std::vector<report::KeyedFinding> found = findings_of(outcome, &sources);
+            for (size_t f = 0; f < found.size(); ++f) {
+                auto& [key, finding] = found[f];
                 if (seen.count(key)) continue;
                 seen[key] = findings.size();
                 keys.push_back(key);
                 finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
                 findings.push_back(std::move(finding));
+                records.push_back(std::move(sources[f]));
                 shown_by.push_back(execution);
             }
             return true;
@@ -393,6 +422,10 @@ int check_main(int argc, char** argv) {
             };
             shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
         }
+        scheduler::RunRequest limits = base;
+        limits.max_steps = options.budget.max_steps;
+        limits.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
+        tell_stories(limits, findings, shown_by, records, symbolizer, converter);
     }
     remove_prepared(program);
     if (!ran) {
@@ -423,11 +456,16 @@ int check_main(int argc, char** argv) {
     summary.fail_on = options.fail_on;
     summary.baseline = options.baseline;
     if (!options.write_baseline.empty()) {
-        if (auto why = report::write_file_atomically(options.write_baseline,
-                                                     report::check_json(findings, summary).dump(2) + "\n")) {
-            fprintf(stderr, "baton check: %s\n", why->c_str());
+        if (!report::write_file_atomically(options.write_baseline,
+                                           report::check_json(findings, summary).dump(2) + "\n", error)) {
+            fprintf(stderr, "baton check: %s\n", error.c_str());
             return 2;
         }
+    }
+    if (!options.html.empty() &&
+        !report::write_file_atomically(options.html, report::check_html(findings, summary), error)) {
+        fprintf(stderr, "baton check: %s\n", error.c_str());
+        return 2;
     }
     if (options.format == "json") {
         std::cout << report::check_json(findings, summary).dump(2) << "\n";
@@ -437,7 +475,7 @@ int check_main(int argc, char** argv) {
         std::cout << report::check_junit(findings, summary);
     } else {
         bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-        report::write_check_text(std::cout, findings, summary, color);
+        report::write_check_text(std::cout, findings, summary, color, options.trace);
     }
     bool fails = std::any_of(findings.begin(), findings.end(),
                              [&](const report::Finding& finding) { return report::fails_run(finding, summary); });

@@ -97,8 +97,11 @@ bool is_grading_option(const std::string& name) {
            name == "--shard";
 }
 
-// Splits "--name=value" or "--name value" (every long option of `baton check` takes a
-// value). Returns false if the value is missing.
+// The long options of `baton check` that take no value; every other one takes one.
+bool is_flag(const std::string& name) { return name == "--trace"; }
+
+// Splits "--name=value" or "--name value" (a flag has no value). Returns false if the value
+// is missing.
 bool split_option(int argc, char** argv, int& i, std::string& name, std::string& value) {
     std::string arg = argv[i];
     if (size_t eq = arg.find('='); eq != std::string::npos) {
@@ -107,6 +110,7 @@ bool split_option(int argc, char** argv, int& i, std::string& name, std::string&
         return true;
     }
     name = arg;
+    if (is_flag(name)) return true;
     if (i + 1 >= argc) return false;
     value = argv[++i];
     return true;
@@ -166,7 +170,7 @@ bool parse_options(int argc, char** argv, GradeOptions& options, std::string& er
                 options.time_limit = kCheckTimeLimit;
             // Passed on as written, so that check's own messages quote what the user typed.
             options.check_options.push_back(arg);
-            if (arg == name) options.check_options.push_back(value);
+            if (arg == name && !is_flag(name)) options.check_options.push_back(value);
             continue;
         }
         if (arg.size() > 1 && arg[0] == '-') {

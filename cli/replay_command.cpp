@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/finding_stories.h"
 #include "cli/program_build.h"
 #include "report/check_report.h"
 #include "report/runtime_findings.h"
@@ -29,6 +30,7 @@ Re-runs the execution recorded in SCHEDULE (a .baton-schedule file written by ba
 and prints its trace, one step per line, then the findings it shows.
 
 options:
+  --trace          also draw each finding's steps as swimlanes, one column per thread
   --time-limit S   give up on the execution after S seconds (default: 30)
   -h, --help       this help
 
@@ -70,11 +72,16 @@ void print_trace(const scheduler::Trace& trace, report::Symbolizer& symbolizer,
 int replay_main(int argc, char** argv) {
     std::string path;
     double time_limit = 30;
+    bool swimlanes = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "-h" || arg == "--help") {
             fputs(kReplayUsage, stdout);
             return 0;
+        }
+        if (arg == "--trace") {
+            swimlanes = true;
+            continue;
         }
         if (arg == "--time-limit" || arg.rfind("--time-limit=", 0) == 0) {
             std::string value = arg.size() > 12 ? arg.substr(13) : (i + 1 < argc ? argv[++i] : "");
@@ -161,7 +168,15 @@ int replay_main(int argc, char** argv) {
     report::Symbolizer symbolizer;
     report::RuntimeFindings converter(symbolizer);
     std::vector<report::Finding> findings;
-    for (auto& [key, finding] : converter.convert(outcome.records)) findings.push_back(std::move(finding));
+    std::vector<nlohmann::json> sources;
+    for (auto& [key, finding] : converter.convert(outcome.records, &sources)) findings.push_back(std::move(finding));
+    // The same story `baton check` told, from this execution's trace.
+    report::TraceNames names = trace_names(symbolizer, converter);
+    for (size_t i = 0; i < findings.size(); ++i) {
+        report::Story story = report::tell_story(sources[i], trace, names);
+        if (!story.steps.empty()) findings[i].steps = std::move(story.steps);
+        findings[i].story = std::move(story.summary);
+    }
     fmt::print("baton replay {}\n", path);
     fmt::print("program {}\n", file.program);
     if (!file.finding.empty()) fmt::print("recorded {}\n", file.finding);
@@ -169,7 +184,7 @@ int replay_main(int argc, char** argv) {
     print_trace(trace, symbolizer, converter);
     std::fflush(stdout);
     bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    report::write_findings_text(std::cout, findings, color);
+    report::write_findings_text(std::cout, findings, color, swimlanes);
     if (findings.empty() && outcome.exited && outcome.exit_status != 0 && !outcome.runtime_stopped)
         fmt::print("\nthe program exited with status {}\n", outcome.exit_status);
     else if (findings.empty() && outcome.signal != 0)

@@ -11,6 +11,7 @@
 #include "report/json.h"
 #include "report/junit.h"
 #include "report/sarif.h"
+#include "report/swimlane.h"
 
 namespace baton::report {
 namespace {
@@ -30,6 +31,8 @@ std::string location_text(const SourceLocation& location) {
     return text;
 }
 
+}  // namespace
+
 std::string source_line(const SourceLocation& location) {
     if (!location.known()) return "";
     std::ifstream file(location.file);
@@ -40,6 +43,8 @@ std::string source_line(const SourceLocation& location) {
     return first == std::string::npos ? "" : line.substr(first);
 }
 
+namespace {
+
 void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Style& style) {
     for (size_t i = 0; i < frames.size(); ++i) {
         const SourceLocation& location = frames[i].location;
@@ -48,7 +53,25 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Sty
     }
 }
 
-void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style) {
+// The steps that matter, numbered, each with its source line, and what they add up to.
+void write_story(std::ostream& out, const Finding& finding, const Style& style) {
+    if (finding.steps.empty()) return;
+    fmt::print(out, "  how it happens:\n");
+    for (size_t i = 0; i < finding.steps.size(); ++i) {
+        const Step& step = finding.steps[i];
+        std::vector<std::string> where;
+        if (step.location.known()) where.push_back(location_text(step.location));
+        if (step.index > 0) where.push_back(fmt::format("step {}", step.index));
+        fmt::print(out, "  {:>3}. thread {}: {}{}\n", i + 1, step.thread, step_action(step),
+                   where.empty() ? "" : "  " + style.dim(fmt::format("({})", fmt::join(where, ", "))));
+        if (std::string line = source_line(step.location); !line.empty())
+            fmt::print(out, "       {:>5} | {}\n", step.location.line, line);
+        if (!step.note.empty()) fmt::print(out, "       {}\n", step.note);
+    }
+    if (!finding.story.empty()) fmt::print(out, "  {} {}\n", style.bold("=>"), finding.story);
+}
+
+void write_finding(std::ostream& out, const Finding& finding, size_t index, const Style& style, bool lanes) {
     fmt::print(out, "\n{} {}{}\n", style.red(fmt::format("[{}] {}:", index, finding.kind)),
                style.bold(finding.message),
                finding.accepted_by.empty() ? "" : style.dim(" (accepted by the baseline " + finding.accepted_by + ")"));
@@ -62,6 +85,11 @@ void write_finding(std::ostream& out, const Finding& finding, size_t index, cons
     }
     for (const Note& note : finding.notes)
         fmt::print(out, "  note: {}: {}\n", note.message, location_text(note.location));
+    write_story(out, finding, style);
+    if (lanes && !finding.steps.empty()) {
+        fmt::print(out, "  the steps, one column per thread:\n");
+        write_swimlane_text(out, finding);
+    }
     if (!finding.found_in.empty()) fmt::print(out, "  {}\n", style.dim("found in " + finding.found_in));
 }
 
@@ -89,16 +117,16 @@ bool fails_run(const Finding& finding, const CheckSummary& summary) {
     return finding.accepted_by.empty() && (summary.fail_on.empty() || summary.fail_on.count(finding.kind));
 }
 
-void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color) {
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color, bool swimlanes) {
     Style style{color};
-    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style, swimlanes);
 }
 
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
-                      const CheckSummary& summary, bool color) {
+                      const CheckSummary& summary, bool color, bool swimlanes) {
     Style style{color};
     fmt::print(out, "baton check {}\n", summary.program);
-    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style);
+    for (size_t i = 0; i < findings.size(); ++i) write_finding(out, findings[i], i + 1, style, swimlanes);
     std::map<std::string, int> counts;
     for (const Finding& finding : findings) ++counts[finding.kind];
     std::vector<std::string> parts;

@@ -33,6 +33,8 @@ struct FindingKind {
 
 // Every kind of finding `baton check` reports (PRODUCT.md), in the contract's order.
 const std::vector<FindingKind>& finding_kinds();
+// The text of a source line, without its indentation; "" when the file cannot be read.
+std::string source_line(const SourceLocation& location);
 
 // Is this kind a bug (as opposed to a note such as output-divergence)?
 bool is_bug_kind(const std::string& kind);
@@ -41,10 +43,12 @@ bool is_bug_kind(const std::string& kind);
 // Not when a baseline accepts it or `--fail-on` leaves its kind out.
 bool fails_run(const Finding& finding, const CheckSummary& summary);
 
+// `swimlanes`: each finding's steps also as a swimlane, one column per thread (`--trace`).
 void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
-                      const CheckSummary& summary, bool color);
+                      const CheckSummary& summary, bool color, bool swimlanes = false);
 // The findings alone, as in the text report (`baton replay` prints them after the trace).
-void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color);
+void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color,
+                         bool swimlanes = false);
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
 // SARIF 2.1.0: one result per finding, the interleaving as codeFlows (report/sarif.h).
 // `base_directory` (absolute) is what relative file names are relative to.

@@ -53,6 +53,9 @@ struct Step {
     std::string target;  // variable or object name
     std::optional<int64_t> value;
     SourceLocation location;
+    size_t index = 0;    // 1-based position in the execution's trace; 0: not a traced step
+                         // (a thread's last, unfinished operation, or an access the runtime saw)
+    std::string note;    // why the step matters ("thread 1 is preempted between its read and write")
 };
 
 struct Finding {
@@ -63,6 +66,7 @@ struct Finding {
     std::vector<FixIt> fixits;
     std::vector<ThreadStack> stacks;
     std::vector<Step> steps;
+    std::string story;     // one sentence on what went wrong in `steps` (report/story.h); may be empty
     std::string schedule;  // path of the schedule file that replays it, when there is one
     std::string found_in;  // which execution showed it ("execution 3: random schedule, seed 2")
     // Stable identity across edits that move code (baselines, SARIF partialFingerprints);

@@ -22,6 +22,8 @@ static nlohmann::json to_json(const Step& step) {
     if (!step.target.empty()) out["target"] = step.target;
     if (step.value) out["value"] = *step.value;
     out["location"] = to_json(step.location);
+    if (step.index > 0) out["index"] = step.index;
+    if (!step.note.empty()) out["note"] = step.note;
     return out;
 }
 
@@ -30,6 +32,7 @@ nlohmann::json to_json(const Finding& finding) {
                           {"message", finding.message},
                           {"location", to_json(finding.location)}};
     if (!finding.schedule.empty()) out["schedule"] = finding.schedule;
+    if (!finding.story.empty()) out["story"] = finding.story;
     if (!finding.steps.empty()) {
         out["steps"] = nlohmann::json::array();
         for (const Step& step : finding.steps) out["steps"].push_back(to_json(step));

@@ -28,13 +28,13 @@ SourceLocation top(const std::vector<Frame>& frames) {
     return frames.empty() ? SourceLocation{} : frames.front().location;
 }
 
+}  // namespace
+
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
     return text;
 }
-
-}  // namespace
 
 int64_t signed_value(uint64_t raw, uint64_t size) {
     if (size == 0 || size >= 8) return static_cast<int64_t>(raw);
@@ -45,7 +45,8 @@ int64_t signed_value(uint64_t raw, uint64_t size) {
     return static_cast<int64_t>(raw);
 }
 
-std::vector<KeyedFinding> RuntimeFindings::convert(const std::vector<json>& records) {
+std::vector<KeyedFinding> RuntimeFindings::convert(const std::vector<json>& records,
+                                                   std::vector<json>* sources) {
     std::vector<Module> modules;
     for (const json& record : records)
         if (text(record, "rec") == "module") modules.push_back({text(record, "path"), number(record, "base")});
@@ -61,6 +62,8 @@ std::vector<KeyedFinding> RuntimeFindings::convert(const std::vector<json>& reco
         else if (kind == "assertion-failure") findings.push_back(assertion_failure(record));
         else if (kind == "crash") findings.push_back(crash(record));
         else if (kind == "nontermination") findings.push_back(nontermination(record));
+        else continue;
+        if (sources) sources->push_back(record);
     }
     return findings;
 }

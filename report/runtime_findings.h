@@ -22,7 +22,9 @@ class RuntimeFindings {
 public:
     explicit RuntimeFindings(Symbolizer& symbolizer) : symbolizer_(symbolizer) {}
 
-    std::vector<KeyedFinding> convert(const std::vector<nlohmann::json>& records);
+    // With `sources`, also the record each finding came from (report/story.h reads it).
+    std::vector<KeyedFinding> convert(const std::vector<nlohmann::json>& records,
+                                      std::vector<nlohmann::json>* sources = nullptr);
     // A global's name ('mails', 'table+8'), or its address; valid after convert().
     std::string object_name(uint64_t address);
 
@@ -43,5 +45,8 @@ private:
 
 // A value of `size` bytes as the program would print it with %d (sign-extended).
 int64_t signed_value(uint64_t raw, uint64_t size);
+
+// `text` with every `from` replaced by `to` (the records' "{object}" placeholders).
+std::string replace_all(std::string text, const std::string& from, const std::string& to);
 
 }  // namespace baton::report

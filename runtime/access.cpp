@@ -30,6 +30,7 @@ inline void on_access(const void* pointer, size_t size, uint8_t flags, uintptr_t
         execution().yield(pc, {write ? scheduler::OpKind::PlainWrite : scheduler::OpKind::PlainRead,
                                address & ~uintptr_t{7}});
         if (!write && size <= 8) execution().note_value(load_value(address, size));
+        if (write) execution().note_value_written_at(address, size);
     }
     check_access(thread, address, size, flags, pc);
     if (flags & kAccessWrite) {

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "runtime/race_detector.h"
 #include "scheduler/trace_format.h"
 
 namespace baton::rt {
@@ -27,6 +28,7 @@ void TraceRecorder::append(const void* data, size_t size) {
 void TraceRecorder::step(const scheduler::Option& chosen, uintptr_t pc,
                          std::span<const scheduler::Option> options) {
     if (fd_ < 0 || truncated_) return;
+    finish_written_value();
     if (++steps_ > step_limit_) {
         uint8_t tag = tf::kTruncated;
         append(&tag, 1);
@@ -63,6 +65,19 @@ void TraceRecorder::value(uint64_t value) {
     memcpy(buffer_.data() + last_step_, &record, sizeof record);
 }
 
+void TraceRecorder::value_written_at(uintptr_t address, size_t size) {
+    if (fd_ < 0 || truncated_ || size > 8) return;
+    written_address_ = address;
+    written_size_ = size;
+}
+
+void TraceRecorder::finish_written_value() {
+    if (written_address_ == 0) return;
+    uintptr_t address = written_address_;
+    written_address_ = 0;
+    value(load_value(address, written_size_));
+}
+
 void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc) {
     if (fd_ < 0 || truncated_) return;
     uint8_t tag = tf::kPending;
@@ -77,6 +92,7 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
 
 void TraceRecorder::flush() {
     if (fd_ < 0) return;
+    finish_written_value();
     const uint8_t* data = buffer_.data();
     size_t left = buffer_.size();
     while (left > 0) {

@@ -1,0 +1,167 @@
+// The story of each finding kind (report/story.h) as `baton check` tells it on the testcases:
+// the lost update names the values it computes the loss from, the deadlock names who holds
+// what, and the saved schedule replays the told execution.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+
+namespace fs = std::filesystem;
+using baton::e2e::baton_binary;
+using baton::e2e::run_command;
+using baton::e2e::TempDir;
+
+namespace {
+
+struct Checked {
+    baton::e2e::CommandResult result;
+    nlohmann::json report;
+};
+
+// `baton check` on a copy of the testcase, in text or JSON.
+Checked check(const TempDir& directory, const std::string& testcase, const std::string& format,
+              std::vector<std::string> extra = {}) {
+    std::string program = directory.file(fs::path(testcase).filename());
+    if (!fs::exists(program)) fs::copy_file(baton::e2e::source_path(testcase), program);
+    std::vector<std::string> command = {baton_binary("baton"), "check", "--time-limit", "5", "--format", format};
+    command.insert(command.end(), extra.begin(), extra.end());
+    command.push_back(program);
+    Checked checked{run_command(command, directory.path()), nullptr};
+    if (format == "json") checked.report = nlohmann::json::parse(checked.result.out, nullptr, false);
+    return checked;
+}
+
+const nlohmann::json* finding_of(const nlohmann::json& report, const std::string& kind) {
+    if (!report.is_object()) return nullptr;
+    for (const nlohmann::json& finding : report["findings"])
+        if (finding["kind"] == kind) return &finding;
+    return nullptr;
+}
+
+TEST(Stories, LostUpdateNamesTheValuesAndTheLoss) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/seeds/race.c", "json");
+    ASSERT_EQ(checked.result.status, 1) << checked.result.err;
+    const nlohmann::json* race = finding_of(checked.report, "data-race");
+    ASSERT_NE(race, nullptr) << checked.result.out;
+    std::string story = race->value("story", "");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_match(story, match, std::regex(R"(thread (\d+)'s write of (\d+) to 'mails' overwrote thread (\d+)'s (\d+): (\d+) increments were lost)")))
+        << story;
+    long written = std::stol(match[2]), overwritten = std::stol(match[4]), lost = std::stol(match[5]);
+    EXPECT_NE(match[1], match[3]);
+    // The steps carry the values the sentence is computed from: N, ..., M, N+1.
+    const nlohmann::json& steps = (*race)["steps"];
+    ASSERT_GE(steps.size(), 3u) << race->dump(2);
+    long before = steps.front()["value"];
+    EXPECT_EQ(written, before + 1);
+    EXPECT_EQ(lost, overwritten - before);
+    EXPECT_EQ(steps.back()["value"], written);
+    EXPECT_EQ(steps.back()["target"], "mails");
+    EXPECT_EQ(steps.back()["location"]["line"], 13);
+    for (const nlohmann::json& step : steps) EXPECT_GT(step.value("index", 0), 0) << step.dump();
+
+    // The saved schedule replays the told execution: the stale store is in its trace.
+    auto replay = run_command({baton_binary("baton"), "replay", race->value("schedule", "")}, directory.path());
+    EXPECT_EQ(replay.status, 1) << replay.err;
+    // The replay's trace line of the stale store: step, thread, "write", target, value.
+    std::regex stale("\\n\\s*" + std::to_string(steps.back()["index"].get<long>()) + "\\s+" +
+                     std::to_string(steps.back()["thread"].get<long>()) + "\\s+write\\s+\\S+\\s+" +
+                     std::to_string(written) + "\\s");
+    EXPECT_TRUE(std::regex_search(replay.out, stale)) << replay.out;
+}
+
+TEST(Stories, DeadlockNamesWhoHoldsWhat) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/deadlock/lock_order.c", "text");
+    ASSERT_EQ(checked.result.status, 1) << checked.result.err;
+    const std::string& out = checked.result.out;
+    EXPECT_NE(out.find("how it happens:"), std::string::npos) << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex(R"(=> .*thread 1 holds 'a' and waits for mutex 'b', held by thread 2; )"
+                                                  R"(thread 2 holds 'b' and waits for mutex 'a', held by thread 1: no thread can go on)")))
+        << out;
+    // The acquisitions with their source lines.
+    EXPECT_TRUE(std::regex_search(out, std::regex(R"(\d\. thread 1: lock a  \(.*lock_order.c:13)"))) << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex(R"(\| pthread_mutex_lock\(&b\);)"))) << out;
+}
+
+TEST(Stories, LostWakeupPointsAtTheEarlySignal) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/seeds/lost_wakeup.c", "json");
+    const nlohmann::json* deadlock = finding_of(checked.report, "deadlock");
+    ASSERT_NE(deadlock, nullptr) << checked.result.out;
+    EXPECT_TRUE(std::regex_search(deadlock->value("story", ""),
+                                  std::regex(R"(waits on condition variable 'ready_cond', but thread \d+ signalled it at step \d+, before the wait began at step \d+: the wakeup was lost)")))
+        << deadlock->dump(2);
+}
+
+TEST(Stories, LivelockNamesTheSpinAndTheVariable) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/seeds/mutual_unequal.c", "json");
+    const nlohmann::json* livelock = finding_of(checked.report, "livelock");
+    ASSERT_NE(livelock, nullptr) << checked.result.out;
+    std::string story = livelock->value("story", "");
+    EXPECT_TRUE(std::regex_search(story, std::regex(R"(thread \d+ spins re-reading '\w+' \(= -?\d+\), which no thread left will ever write)")))
+        << story;
+    EXPECT_EQ(livelock->at("steps").back()["op"], "busy-wait") << livelock->dump(2);
+}
+
+TEST(Stories, MisuseAndAssertionAndCrashEndWithTheFailingStep) {
+    TempDir directory;
+    for (auto [testcase, kind, op] : {std::tuple{"testcases/misuse/unlock_not_owner.c", "lock-misuse", "misuse"},
+                                      {"testcases/seeds/conditionvar_if.c", "assertion-failure", "assert"},
+                                      {"testcases/crash/null_dereference.c", "crash", "crash"}}) {
+        Checked checked = check(directory, testcase, "json");
+        const nlohmann::json* finding = finding_of(checked.report, kind);
+        ASSERT_NE(finding, nullptr) << testcase << checked.result.out;
+        ASSERT_TRUE(finding->contains("steps")) << finding->dump(2);
+        EXPECT_EQ(finding->at("steps").back()["op"], op) << finding->dump(2);
+        EXPECT_GT(finding->at("steps").back()["location"].value("line", 0), 0) << finding->dump(2);
+        EXPECT_FALSE(finding->value("story", "").empty()) << finding->dump(2);
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// The line of `text` that contains `needle`, or "".
+std::string line_with(const std::string& text, const std::string& needle) {
+    size_t at = text.find(needle);
+    if (at == std::string::npos) return "";
+    size_t begin = text.rfind('\n', at) + 1, end = text.find('\n', at);
+    return text.substr(begin, end - begin);
+}
+
+// Each cell sits under its thread's column heading.
+void expect_in_column(const std::string& out, const std::string& column, const std::string& cell) {
+    std::string header = line_with(out, "| thread 0");
+    std::string row = line_with(out, cell);
+    ASSERT_FALSE(header.empty()) << out;
+    ASSERT_FALSE(row.empty()) << out;
+    EXPECT_EQ(header.find("| " + column), row.find("| " + cell)) << header << "\n" << row;
+}
+
+TEST(Stories, TraceDrawsOneColumnPerThread) {
+    TempDir directory;
+    // --trace takes no value: the program after it is not taken for a second one to grade.
+    Checked checked = check(directory, "testcases/deadlock/lock_order.c", "text", {"--trace"});
+    ASSERT_EQ(checked.result.status, 1) << checked.result.err;
+    const std::string& out = checked.result.out;
+    EXPECT_NE(out.find("the steps, one column per thread:"), std::string::npos) << out;
+    expect_in_column(out, "thread 1", "lock a @13");
+    expect_in_column(out, "thread 2", "lock b @23");
+    expect_in_column(out, "thread 0", "join thread 1 @36");
+
+    auto replay = run_command({baton_binary("baton"), "replay", "--trace", directory.file("lock_order.c.baton-schedule")},
+                              directory.path());
+    EXPECT_EQ(replay.status, 1) << replay.err;
+    expect_in_column(replay.out, "thread 2", "lock a @24");
+    EXPECT_NE(replay.out.find("=> thread 1 holds 'a'"), std::string::npos) << replay.out;
+}
+
+}  // namespace

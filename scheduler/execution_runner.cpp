@@ -246,13 +246,13 @@ public:
             if (n <= 0) return stop(), false;  // it ended since: start anew
             sent += static_cast<size_t>(n);
         }
+        std::vector<nlohmann::json> records = prefix_;  // collect() forgets it if the process ends
         bool ended = collect(request, outcome, started);
         if (!ended && outcome.records.empty() && !outcome.killed_by_parent) {
             // It died between executions (while resetting itself): nothing of this one ran.
             refused_.insert(key);
             return false;
         }
-        std::vector<nlohmann::json> records = prefix_;
         records.insert(records.end(), std::make_move_iterator(outcome.records.begin()),
                        std::make_move_iterator(outcome.records.end()));
         outcome.records = std::move(records);

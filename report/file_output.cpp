@@ -26,33 +26,30 @@ std::string failure(const std::string& path) {
 
 }  // namespace
 
-bool can_write(const std::string& path, std::string& error) {
+// A new temporary file beside `path`, or -1 with `error` (a directory, or no file can be made).
+static int open_beside(const std::string& path, std::string& temporary, std::string& error) {
     if (std::filesystem::is_directory(path)) {
         error = "cannot write '" + path + "': it is a directory";
-        return false;
+        return -1;
     }
-    std::string temporary;
     int fd = create_beside(path, temporary);
-    if (fd < 0) {
-        error = failure(path);
-        return false;
-    }
+    if (fd < 0) error = failure(path);
+    return fd;
+}
+
+bool can_write(const std::string& path, std::string& error) {
+    std::string temporary;
+    int fd = open_beside(path, temporary, error);
+    if (fd < 0) return false;
     close(fd);
     unlink(temporary.c_str());
     return true;
 }
 
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
-    if (std::filesystem::is_directory(path)) {
-        error = "cannot write '" + path + "': it is a directory";
-        return false;
-    }
     std::string temporary;
-    int fd = create_beside(path, temporary);
-    if (fd < 0) {
-        error = failure(path);
-        return false;
-    }
+    int fd = open_beside(path, temporary, error);
+    if (fd < 0) return false;
     const char* data = text.data();
     size_t left = text.size();
     while (left > 0) {

@@ -36,6 +36,21 @@ uint64_t env_number(const char* name, uint64_t fallback) {
     return value;
 }
 
+// A space-separated list of addresses, as 8-byte granules.
+std::vector<uint64_t> env_granules(const char* name) {
+    std::vector<uint64_t> granules;
+    const char* list = getenv(name);
+    for (const char* p = list; p && *p;) {
+        char* end = nullptr;
+        unsigned long long address = strtoull(p, &end, 10);
+        if (end == p) fatal("%s=%s is not a list of addresses", name, list);
+        granules.push_back(address & ~uint64_t{7});
+        p = end;
+        while (*p == ' ') ++p;
+    }
+    return granules;
+}
+
 constexpr uint64_t kDefaultMaxSteps = 200'000'000;
 
 std::string read_all(int fd) {
@@ -60,22 +75,15 @@ void Execution::initialize() {
     config.seed = env_number(protocol::kEnvSeed, 0);
     config.pct_depth = static_cast<uint32_t>(env_number(protocol::kEnvPctDepth, 3));
     config.pct_steps = env_number(protocol::kEnvPctSteps, 1000);
+    if (const char* end = getenv(protocol::kEnvPlanEnd)) config.plan_end = end;
+    config.unplanned = env_granules(protocol::kEnvUnplanned);
     if (getenv(protocol::kEnvPlanFd)) config.schedule = read_all(static_cast<int>(env_number(protocol::kEnvPlanFd, 0)));
     std::string error;
     strategy_ = scheduler::make_strategy(config, error);
     if (!strategy_) fatal("%s", error.c_str());
     max_steps_ = env_number(protocol::kEnvMaxSteps, kDefaultMaxSteps);
-    if (const char* list = getenv(protocol::kEnvPreemptOn)) {
-        for (const char* p = list; *p;) {
-            char* end = nullptr;
-            unsigned long long address = strtoull(p, &end, 10);
-            if (end == p) fatal("%s=%s is not a list of addresses", protocol::kEnvPreemptOn, list);
-            preempt_granules_.push_back(static_cast<uintptr_t>(address) & ~uintptr_t{7});
-            p = end;
-            while (*p == ' ') ++p;
-        }
-        std::sort(preempt_granules_.begin(), preempt_granules_.end());
-    }
+    for (uint64_t granule : env_granules(protocol::kEnvPreemptOn)) preempt_granules_.push_back(granule);
+    std::sort(preempt_granules_.begin(), preempt_granules_.end());
 
     auto* main_thread = new Thread();
     main_thread->id = 0;
@@ -250,7 +258,8 @@ void Execution::schedule() {
     size_t pick = 0;
     if (options_.size() > 1 || strategy_->sees_every_step()) {
         pick = strategy_->choose(options_, self.id, self.parked_for_spin);
-        if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked)
+        if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked ||
+            pick == scheduler::kStopPlanEnded)
             end_guided_execution(pick);
         if (pick >= options_.size()) fatal("strategy chose option %zu of %zu", pick, options_.size());
     }
@@ -284,8 +293,10 @@ void Execution::switch_to(Thread& next) {
 }
 
 void Execution::end_guided_execution(size_t verdict) {
-    bool diverged = verdict == scheduler::kStopDiverged;
-    Record(diverged ? "diverged" : "sleep-blocked").field("step", steps_ - 1).send();
+    const char* kind = verdict == scheduler::kStopDiverged  ? "diverged"
+                       : verdict == scheduler::kStopPlanEnded ? "plan-ended"
+                                                              : "sleep-blocked";
+    Record(kind).field("step", steps_ - 1).send();
     fflush(nullptr);
     finish();
     _exit(protocol::kExitStopped);
@@ -321,9 +332,15 @@ void Execution::finish() {
     strategy_->end_execution();
     // What each thread was about to do; the running thread has no operation pending unless
     // the execution ends at its scheduling point (a deadlock, a redundant guided execution).
-    for (Thread* thread : threads_)
-        if (thread->status == ThreadStatus::Live && (thread != current_ || in_schedule_))
-            trace_.pending(thread->id, thread->op, thread->op_pc);
+    // There, the options say who could have gone on.
+    for (Thread* thread : threads_) {
+        if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
+        uint8_t options = 0;
+        if (in_schedule_)
+            for (const scheduler::Option& option : options_)
+                if (option.thread == thread->id) options |= 1u << static_cast<unsigned>(option.kind);
+        trace_.pending(thread->id, thread->op, thread->op_pc, options);
+    }
     trace_.flush();
     Record("end")
         .field("steps", steps_)

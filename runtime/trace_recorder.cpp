@@ -63,7 +63,8 @@ void TraceRecorder::value(uint64_t value) {
     memcpy(buffer_.data() + last_step_, &record, sizeof record);
 }
 
-void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc) {
+void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc,
+                            uint8_t options) {
     if (fd_ < 0 || truncated_) return;
     uint8_t tag = tf::kPending;
     append(&tag, 1);
@@ -72,6 +73,7 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
     record.op = static_cast<uint8_t>(op.kind);
     record.object = op.object;
     record.pc = pc;
+    record.options = options;
     append(&record, sizeof record);
 }
 

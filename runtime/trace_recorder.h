@@ -21,7 +21,8 @@ public:
               std::span<const scheduler::Option> options);
     // The value the current step read or wrote (atomics).
     void value(uint64_t value);
-    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc);
+    // `options`: bit (1 << Option::Kind) for each option the thread has (trace_format.h).
+    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options);
     // Writes what was recorded and closes the descriptor; later calls do nothing.
     void flush();
 

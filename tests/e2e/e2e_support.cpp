@@ -7,13 +7,17 @@
 
 namespace baton::e2e {
 
-CommandResult run_command(const std::vector<std::string>& command, const std::string& directory) {
+namespace {
+
+// `input_fd` < 0: the command inherits stdin.
+CommandResult run(const std::vector<std::string>& command, const std::string& directory, int input_fd) {
     CommandResult result;
     int out[2], err[2];
     if (pipe(out) != 0 || pipe(err) != 0) return result;
     pid_t pid = fork();
     if (pid == 0) {
         if (!directory.empty() && chdir(directory.c_str()) != 0) _exit(126);
+        if (input_fd >= 0) dup2(input_fd, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]);
@@ -47,6 +51,24 @@ CommandResult run_command(const std::vector<std::string>& command, const std::st
     int status = 0;
     waitpid(pid, &status, 0);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& command, const std::string& directory) {
+    return run(command, directory, -1);
+}
+
+CommandResult run_command_with_input(const std::vector<std::string>& command, const std::string& input,
+                                     const std::string& directory) {
+    int in[2];
+    if (pipe(in) != 0) return {};
+    // Written whole before the command starts: it fits in the pipe.
+    if (write(in[1], input.data(), input.size()) != static_cast<ssize_t>(input.size())) return {};
+    close(in[1]);
+    CommandResult result = run(command, directory, in[0]);
+    close(in[0]);
     return result;
 }
 

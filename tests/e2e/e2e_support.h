@@ -17,6 +17,9 @@ struct CommandResult {
 };
 
 CommandResult run_command(const std::vector<std::string>& command, const std::string& directory = "");
+// The same, with `input` (up to a pipe's capacity, 64 KiB) on the command's stdin.
+CommandResult run_command_with_input(const std::vector<std::string>& command, const std::string& input,
+                                     const std::string& directory = "");
 
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);

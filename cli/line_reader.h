@@ -1,5 +1,6 @@
-// Where `baton explore` reads its commands: stdin, one line at a time. Piped or redirected,
-// each command is echoed after the prompt so that a script's transcript reads like a session.
+// Where `baton explore` reads its commands: stdin, one line at a time. On a terminal, with
+// line editing and history (libedit); piped or redirected, each command is echoed after the
+// prompt so that a script's transcript reads like a session.
 #pragma once
 
 #include <string>

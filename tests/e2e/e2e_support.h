@@ -21,6 +21,11 @@ CommandResult run_command(const std::vector<std::string>& command, const std::st
 CommandResult run_command_with_input(const std::vector<std::string>& command, const std::string& input,
                                      const std::string& directory = "");
 
+// On a terminal (a pseudo-terminal): each of `lines` is typed once the command has printed
+// `prompt` one more time; everything the terminal showed comes back in `out`.
+CommandResult run_on_terminal(const std::vector<std::string>& command, const std::vector<std::string>& lines,
+                              const std::string& prompt);
+
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);
 

@@ -208,6 +208,20 @@ TEST(Explore, StartsFromAFindingsSchedule) {
     EXPECT_NE(answer(result.out, "races").find("data race on 'mails'"), std::string::npos) << result.out;
 }
 
+TEST(Explore, OnATerminalLinesCanBeEditedAndRecalled) {
+    // Ctrl-P recalls the previous command (history); a backspace and Ctrl-A/Ctrl-E edit a line.
+    CommandResult result = baton::e2e::run_on_terminal(
+        {baton_binary("baton"), "explore", source_path("testcases/seeds/race.c")},
+        {"jump 3\r", "\x10\r", "tx\x7frace 1\x01\x05\r", "quit\r"}, "(baton) ");
+    EXPECT_EQ(result.status, 0) << result.out;
+    // `jump 3` twice: the second finds the session already there.
+    size_t first = result.out.find("at step 3");
+    ASSERT_NE(first, std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("at step 3", first + 1), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("     3       0  create          thread 2"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("unknown command"), std::string::npos) << result.out;
+}
+
 TEST(Explore, BadInputIsOneLineAndExitStatusTwo) {
     TempDir directory;
     std::string garbage = directory.file("garbage.baton-schedule", "this is not a schedule\n");

@@ -305,8 +305,8 @@ void ExploreShell::step(const Words& words) {
         }
     }
     if (!go(choices, end)) return;
+    show_notes();  // first: a race found on the way may have renumbered the steps
     show_steps(before);
-    show_notes();
     show_new_findings();
     size_t taken = session_.state().steps() - before;
     if (who && taken < count && !session_.state().ended)
@@ -346,8 +346,8 @@ void ExploreShell::run(const Words& words) {
         if (const bs::PendingOperation* pending = session_.state().pending(id); !reached && pending)
             reached = until.matches(session_.location(pending->pc));
     }
+    show_notes();  // first: a race found on the way may have renumbered the steps
     show_steps(before);
-    show_notes();
     show_new_findings();
     const ExploreState& state = session_.state();
     size_t taken = state.steps() - before;
@@ -389,8 +389,8 @@ void ExploreShell::jump(const Words& words) {
         end.steps = target - choices.size();
     }
     if (!go(choices, end)) return;
-    if (target > before) show_steps(before);
     show_notes();
+    if (target > before) show_steps(before);
     show_new_findings();
     if (session_.state().steps() < target)
         fmt::print("the program ended before step {}\n", target);

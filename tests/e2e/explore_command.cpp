@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -172,7 +174,7 @@ TEST(Explore, RunStopsWhereAThreadBlocksOrReachesALine) {
     EXPECT_TRUE(std::regex_search(after, std::regex(R"(\n\s+2\s+runnable\s+lock 'm')"))) << after;
 }
 
-TEST(Explore, SavedStepsLoadAndStartASessionAndReplay) {
+TEST(Explore, SavedStepsLoadAndStartASession) {
     TempDir directory;
     std::string program = directory.file("race.c");
     std::filesystem::copy_file(source_path("testcases/seeds/race.c"), program);
@@ -205,7 +207,88 @@ TEST(Explore, StartsFromAFindingsSchedule) {
     CommandResult result = explore({"--schedule", "race.c.baton-schedule"}, "races\ntrace\n", directory.path());
     ASSERT_EQ(result.status, 0) << result.err;
     EXPECT_NE(result.out.find("the program has ended after"), std::string::npos) << result.out;
+    // Two million racy increments are too many steps to carry the schedule over to.
+    EXPECT_NE(result.out.find("note: 'mails' is racy but not a scheduling point"), std::string::npos) << result.out;
     EXPECT_NE(answer(result.out, "races").find("data race on 'mails'"), std::string::npos) << result.out;
+}
+
+// Thread 1 writes x only if thread 2's store to turn came first: the first, non-preemptive
+// execution shows no race; stepping thread 2 first does.
+constexpr const char* kLateRaceProgram = R"(#include <pthread.h>
+#include <stdatomic.h>
+atomic_int turn;
+int x;
+void* first(void* arg) {
+    if (atomic_load(&turn) == 1) x = 1;
+    return 0;
+}
+void* second(void* arg) {
+    atomic_store(&turn, 1);
+    x = 2;
+    return 0;
+}
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, 0, first, 0);
+    pthread_create(&b, 0, second, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    return 0;
+}
+)";
+
+TEST(Explore, ARaceFoundOnTheWayBecomesASchedulingPointWhereTheSessionIs) {
+    TempDir directory;
+    std::string program = directory.file("late.c", kLateRaceProgram);
+    CommandResult result = explore({program}, "races\njump 4\nstep 2 3\nstep 1 2\nraces\ntrace\n");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_EQ(answer(result.out, "races", 1), "no data race found so far\n");
+    std::string found = answer(result.out, "step 1 2");
+    EXPECT_NE(found.find("note: 'x' is racy: its accesses are scheduling points from now on"), std::string::npos)
+        << found;
+    EXPECT_TRUE(std::regex_search(found, std::regex(R"(\n\s+1\s+runnable\s+write 'x' \(now 2\)\s+\S*late\.c:6)")))
+        << found;
+    EXPECT_NE(answer(result.out, "races", 2).find("data race on 'x'"), std::string::npos) << result.out;
+    // Thread 2's write of x is a step of its own now, before its exit.
+    EXPECT_TRUE(std::regex_search(answer(result.out, "trace"),
+                                  std::regex(R"(\n\s+7\s+2\s+write\s+'x'\s+2\s+\S*late\.c:11 \(second\)\n\s+8\s+2\s+exit)")))
+        << result.out;
+}
+
+TEST(Explore, AFindingsScheduleIsCarriedOverToTheRacyLocations) {
+    TempDir directory;
+    std::string program = directory.file("few.c", R"(#include <pthread.h>
+int mails;
+void* routine(void* arg) {
+    for (int i = 0; i < 3; i++) mails++;
+    return 0;
+}
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, 0, routine, 0);
+    pthread_create(&b, 0, routine, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    return 0;
+}
+)");
+    CommandResult check = run_command({baton_binary("baton"), "check", "--max-executions", "1", "few.c"},
+                                      directory.path());
+    ASSERT_EQ(check.status, 1) << check.out << check.err;
+    std::ifstream saved(directory.file("few.c.baton-schedule"));
+    std::string text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(text.find("preempt-on"), std::string::npos) << "found in the first execution: " << text;
+    CommandResult result = explore({"--schedule", "few.c.baton-schedule"}, "trace\n", directory.path());
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_EQ(result.out.find("not a scheduling point"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("the program has ended after"), std::string::npos) << result.out;
+    // Each increment is a step now: three of each thread, up to 6.
+    std::regex write(R"(write\s+'mails'\s+(\d+))");
+    std::string trace = answer(result.out, "trace");
+    std::vector<long> values;
+    for (std::sregex_iterator at(trace.begin(), trace.end(), write), end; at != end; ++at)
+        values.push_back(std::stol((*at)[1]));
+    EXPECT_EQ(values, (std::vector<long>{1, 2, 3, 4, 5, 6})) << result.out;
 }
 
 TEST(Explore, OnATerminalLinesCanBeEditedAndRecalled) {

@@ -216,6 +216,8 @@ void ExploreShell::show_state() {
                       : outcome.runtime_stopped ? std::string("stopped by baton after a finding")
                                                 : fmt::format("exit status {}", outcome.exit_status);
     fmt::print("the program has ended after {} steps ({})\n", state.steps(), how);
+    for (const report::Finding& finding : state.findings)
+        fmt::print("  {}: {} at {}\n", finding.kind, finding.message, location_text(finding.location));
     if (!state.trace.pending.empty()) threads();
 }
 

@@ -117,7 +117,9 @@ bool ExploreSession::run(const std::vector<scheduler::Choice>& choices,
     if (const nlohmann::json* diverged = state.outcome.find_record("diverged")) {
         uint64_t step = diverged->value("step", uint64_t{0});
         std::vector<scheduler::Choice> choice{step < choices.size() ? choices[step] : scheduler::Choice{}};
-        error = fmt::format("thread {} cannot take step {} that way", scheduler::format_choices(choice), step + 1);
+        error = fmt::format("the steps do not fit the program at step {}: thread {} cannot take it (a different "
+                            "build, input or environment?)",
+                            step + 1, scheduler::format_choices(choice));
         return false;
     }
     if (!scheduler::parse_trace(state.outcome.trace, state.trace, error)) {

@@ -3,14 +3,10 @@
 // blocks or reaches a line -- over the replay-based engine of cli/explore_session.h. Commands
 // come from stdin: typed on a terminal (with line editing, cli/line_reader.h) or piped from a
 // script, so a session can be tested and repeated.
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -24,7 +20,6 @@
 #include "cli/line_reader.h"
 #include "cli/program_build.h"
 #include "cli/trace_text.h"
-#include "report/check_report.h"
 #include "scheduler/schedule_file.h"
 
 namespace baton::cli {

@@ -6,5 +6,6 @@ namespace baton::cli {
 
 int check_main(int argc, char** argv);
 int replay_main(int argc, char** argv);
+int explore_main(int argc, char** argv);
 
 }  // namespace baton::cli

@@ -17,6 +17,7 @@ commands:
   check PROGRAM...|DIRECTORY... [-- ARGS]  check many programs in parallel, one row each
                                            (grading: docs/grading.md)
   replay SCHEDULE                          re-run a finding's recorded execution and print its trace
+  explore FILE.c|BINARY [-- ARGS]          step through an execution: choose who runs, go back
   lint FILE... [-- COMPILER-FLAGS]         static checks for shared state, busy waits, lock misuse
   lint -p BUILD-DIR [FILE...]              the same, with a compilation database
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
         return baton::cli::check_main(argc - 1, argv + 1);
     }
     if (command == "replay") return baton::cli::replay_main(argc - 1, argv + 1);
+    if (command == "explore") return baton::cli::explore_main(argc - 1, argv + 1);
     if (command == "lint")
         return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));
     std::fprintf(stderr, "baton: unknown command '%s' (try 'baton --help')\n", argv[1]);

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/finding_stories.h"
 #include "cli/program_build.h"
+#include "cli/trace_text.h"
 #include "report/check_report.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
@@ -36,36 +37,6 @@ options:
 
 exit status: 0 the execution shows no finding, 1 it does, 2 usage or input error
 )";
-
-std::string target_text(const scheduler::Operation& op, report::RuntimeFindings& names) {
-    if (op.object == 0) return "-";
-    if (op.object <= scheduler::kMaxThreadObject) return fmt::format("thread {}", op.object - 1);
-    return names.object_name(op.object);
-}
-
-std::string location_text(const report::SourceLocation& location) {
-    if (!location.known()) return location.function.empty() ? "-" : location.function;
-    std::string text = fmt::format("{}:{}", location.file, location.line);
-    if (!location.function.empty()) text += " (" + location.function + ")";
-    return text;
-}
-
-void print_trace(const scheduler::Trace& trace, report::Symbolizer& symbolizer,
-                 report::RuntimeFindings& names) {
-    fmt::print("{:>6}  {:>6}  {:<15} {:<22} {:>12}  {}\n", "step", "thread", "operation", "target",
-               "value", "location");
-    for (size_t i = 0; i < trace.steps.size(); ++i) {
-        const scheduler::TraceStep& step = trace.steps[i];
-        std::string op = scheduler::op_name(step.op.kind);
-        if (step.choice.kind == scheduler::Option::Kind::Timeout) op += " (timeout)";
-        if (step.choice.kind == scheduler::Option::Kind::SpuriousWakeup) op += " (spurious)";
-        std::string value = step.value ? std::to_string(static_cast<int64_t>(*step.value)) : "";
-        std::string location = step.pc ? location_text(symbolizer.frame(step.pc).location) : "-";
-        fmt::print("{:>6}  {:>6}  {:<15} {:<22} {:>12}  {}\n", i + 1, step.choice.thread, op,
-                   target_text(step.op, names), value, location);
-    }
-    if (trace.truncated) fmt::print("  ... (the trace is longer than baton records)\n");
-}
 
 }  // namespace
 
@@ -115,14 +86,8 @@ int replay_main(int argc, char** argv) {
         fprintf(stderr, "baton replay: %s\n", error.c_str());
         return 2;
     }
-    std::string hash = scheduler::hash_file(file.program, error);
-    if (hash.empty()) {
-        fprintf(stderr, "baton replay: the schedule's program: %s\n", error.c_str());
-        return 2;
-    }
-    if (hash != file.program_hash) {
-        fprintf(stderr, "baton replay: '%s' has changed since the schedule was recorded; run baton check on it again\n",
-                file.program.c_str());
+    if (!scheduler::schedule_fits_program(file, error)) {
+        fprintf(stderr, "baton replay: %s\n", error.c_str());
         return 2;
     }
     std::vector<scheduler::Choice> choices;
@@ -181,7 +146,9 @@ int replay_main(int argc, char** argv) {
     fmt::print("program {}\n", file.program);
     if (!file.finding.empty()) fmt::print("recorded {}\n", file.finding);
     fmt::print("\n");
-    print_trace(trace, symbolizer, converter);
+    TargetNames targets(converter);
+    targets.learn(outcome.records);
+    print_trace(trace, symbolizer, targets);
     std::fflush(stdout);
     bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     report::write_findings_text(std::cout, findings, color, swimlanes);

@@ -30,7 +30,12 @@ inline void on_access(const void* pointer, size_t size, uint8_t flags, uintptr_t
         execution().yield(pc, {write ? scheduler::OpKind::PlainWrite : scheduler::OpKind::PlainRead,
                                address & ~uintptr_t{7}});
         if (!write && size <= 8) execution().note_value(load_value(address, size));
-        if (write) execution().note_value_written_at(address, size);
+        if (write && size <= 8) {
+            // The value written is in memory at the thread's next runtime entry.
+            thread.pending_write.trace_value = true;
+            thread.pending_write.address = address;
+            thread.pending_write.size = static_cast<uint32_t>(size);
+        }
     }
     check_access(thread, address, size, flags, pc);
     if (flags & kAccessWrite) {

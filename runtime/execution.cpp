@@ -38,6 +38,21 @@ uint64_t number_setting(const Settings& settings, const char* name, uint64_t fal
     return value;
 }
 
+// A space-separated list of addresses, as 8-byte granules.
+std::vector<uint64_t> granule_setting(const Settings& settings, const char* name) {
+    std::vector<uint64_t> granules;
+    const char* list = settings.get(name);
+    for (const char* p = list; p && *p;) {
+        char* end = nullptr;
+        unsigned long long address = strtoull(p, &end, 10);
+        if (end == p) fatal("%s=%s is not a list of addresses", name, list);
+        granules.push_back(address & ~uint64_t{7});
+        p = end;
+        while (*p == ' ') ++p;
+    }
+    return granules;
+}
+
 constexpr uint64_t kDefaultMaxSteps = 200'000'000;
 
 std::string read_all(int fd) {
@@ -108,23 +123,15 @@ void Execution::configure(const Settings& settings) {
     config.seed = number_setting(settings, protocol::kEnvSeed, 0);
     config.pct_depth = static_cast<uint32_t>(number_setting(settings, protocol::kEnvPctDepth, 3));
     config.pct_steps = number_setting(settings, protocol::kEnvPctSteps, 1000);
+    if (const char* end = settings.get(protocol::kEnvPlanEnd)) config.plan_end = end;
+    config.unplanned = granule_setting(settings, protocol::kEnvUnplanned);
     if (config.name == "guided") config.schedule = settings.plan();
     std::string error;
     strategy_ = scheduler::make_strategy(config, error);
     if (!strategy_) fatal("%s", error.c_str());
     max_steps_ = number_setting(settings, protocol::kEnvMaxSteps, kDefaultMaxSteps);
-    preempt_granules_.clear();
-    if (const char* list = settings.get(protocol::kEnvPreemptOn)) {
-        for (const char* p = list; *p;) {
-            char* end = nullptr;
-            unsigned long long address = strtoull(p, &end, 10);
-            if (end == p) fatal("%s=%s is not a list of addresses", protocol::kEnvPreemptOn, list);
-            preempt_granules_.push_back(static_cast<uintptr_t>(address) & ~uintptr_t{7});
-            p = end;
-            while (*p == ' ') ++p;
-        }
-        std::sort(preempt_granules_.begin(), preempt_granules_.end());
-    }
+    preempt_granules_ = granule_setting(settings, protocol::kEnvPreemptOn);
+    std::sort(preempt_granules_.begin(), preempt_granules_.end());
     if (settings.get(protocol::kEnvTraceFd))
         trace_.open(static_cast<int>(number_setting(settings, protocol::kEnvTraceFd, 0)),
                     number_setting(settings, protocol::kEnvTraceLimit, 1'000'000));
@@ -290,7 +297,8 @@ void Execution::schedule() {
     size_t pick = 0;
     if (options_.size() > 1 || strategy_->sees_every_step()) {
         pick = strategy_->choose(options_, self.id, self.parked_for_spin);
-        if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked)
+        if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked ||
+            pick == scheduler::kStopPlanEnded)
             end_guided_execution(pick);
         if (pick >= options_.size()) fatal("strategy chose option %zu of %zu", pick, options_.size());
     }
@@ -324,8 +332,10 @@ void Execution::switch_to(Thread& next) {
 }
 
 void Execution::end_guided_execution(size_t verdict) {
-    bool diverged = verdict == scheduler::kStopDiverged;
-    Record(diverged ? "diverged" : "sleep-blocked").field("step", steps_ - 1).send();
+    const char* kind = verdict == scheduler::kStopDiverged  ? "diverged"
+                       : verdict == scheduler::kStopPlanEnded ? "plan-ended"
+                                                              : "sleep-blocked";
+    Record(kind).field("step", steps_ - 1).send();
     fflush(nullptr);
     finish();
     _exit(protocol::kExitStopped);
@@ -361,9 +371,15 @@ void Execution::finish() {
     strategy_->end_execution();
     // What each thread was about to do; the running thread has no operation pending unless
     // the execution ends at its scheduling point (a deadlock, a redundant guided execution).
-    for (Thread* thread : threads_)
-        if (thread->status == ThreadStatus::Live && (thread != current_ || in_schedule_))
-            trace_.pending(thread->id, thread->op, thread->op_pc);
+    // There, the options say who could have gone on.
+    for (Thread* thread : threads_) {
+        if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
+        uint8_t options = 0;
+        if (in_schedule_)
+            for (const scheduler::Option& option : options_)
+                if (option.thread == thread->id) options |= 1u << static_cast<unsigned>(option.kind);
+        trace_.pending(thread->id, thread->op, thread->op_pc, options);
+    }
     trace_.flush();
     Record("end")
         .field("steps", steps_)

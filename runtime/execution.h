@@ -75,7 +75,6 @@ public:
 
     // The value the current step's operation read or wrote, for the trace.
     void note_value(uint64_t value) { trace_.value(value); }
-    void note_value_written_at(uintptr_t address, size_t size) { trace_.value_written_at(address, size); }
     // On the way out of a crash or abort, which end the process without finish(): send the
     // schedule that led here and write the trace recorded so far.
     void report_abrupt_end();

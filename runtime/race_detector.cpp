@@ -215,6 +215,9 @@ void finish_pending_write_slow(Thread& thread) {
     uint64_t value = load_value(pending.address, pending.size);
     if (pending.value_slot) *pending.value_slot = value;
     bool report = pending.report_race;
+    // No scheduling point came between the write and now (each comes after this call), so
+    // the trace's last step is still the write's.
+    if (pending.trace_value) execution().note_value(value);
     pending = Thread::PendingWrite{};
     if (report) send_race(g_pending_race, value);
 }

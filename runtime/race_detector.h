@@ -28,7 +28,7 @@ void check_access(Thread& thread, uintptr_t address, size_t size, uint8_t flags,
 // and into the race report that was waiting for it.
 void finish_pending_write_slow(Thread& thread);
 inline void finish_pending_write(Thread& thread) {
-    if (thread.pending_write.value_slot || thread.pending_write.report_race)
+    if (thread.pending_write.value_slot || thread.pending_write.report_race || thread.pending_write.trace_value)
         finish_pending_write_slow(thread);
 }
 

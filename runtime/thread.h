@@ -104,6 +104,7 @@ struct Thread {
         uintptr_t address = 0;
         uint32_t size = 0;
         bool report_race = false;
+        bool trace_value = false;  // the value goes into the trace's last step (a racy write's)
     } pending_write;
 };
 

@@ -28,7 +28,6 @@ void TraceRecorder::append(const void* data, size_t size) {
 void TraceRecorder::step(const scheduler::Option& chosen, uintptr_t pc,
                          std::span<const scheduler::Option> options) {
     if (fd_ < 0 || truncated_) return;
-    finish_written_value();
     if (++steps_ > step_limit_) {
         uint8_t tag = tf::kTruncated;
         append(&tag, 1);
@@ -65,20 +64,8 @@ void TraceRecorder::value(uint64_t value) {
     memcpy(buffer_.data() + last_step_, &record, sizeof record);
 }
 
-void TraceRecorder::value_written_at(uintptr_t address, size_t size) {
-    if (fd_ < 0 || truncated_ || size > 8) return;
-    written_address_ = address;
-    written_size_ = size;
-}
-
-void TraceRecorder::finish_written_value() {
-    if (written_address_ == 0) return;
-    uintptr_t address = written_address_;
-    written_address_ = 0;
-    value(load_value(address, written_size_));
-}
-
-void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc) {
+void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc,
+                            uint8_t options) {
     if (fd_ < 0 || truncated_) return;
     uint8_t tag = tf::kPending;
     append(&tag, 1);
@@ -87,12 +74,12 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
     record.op = static_cast<uint8_t>(op.kind);
     record.object = op.object;
     record.pc = pc;
+    record.options = options;
     append(&record, sizeof record);
 }
 
 void TraceRecorder::flush() {
     if (fd_ < 0) return;
-    finish_written_value();
     const uint8_t* data = buffer_.data();
     size_t left = buffer_.size();
     while (left > 0) {

@@ -21,25 +21,19 @@ public:
               std::span<const scheduler::Option> options);
     // The value the current step read or wrote (atomics).
     void value(uint64_t value);
-    // The current step is a plain write that has not happened yet (the instrumentation runs
-    // before the store): read the value written from memory when the next step is recorded,
-    // by when the writing thread has done its store and no other thread has run.
-    void value_written_at(uintptr_t address, size_t size);
-    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc);
+    // `options`: bit (1 << Option::Kind) for each option the thread has (trace_format.h).
+    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options);
     // Writes what was recorded and closes the descriptor; later calls do nothing.
     void flush();
 
 private:
     void append(const void* data, size_t size);
-    void finish_written_value();
 
     int fd_ = -1;
     uint64_t steps_ = 0;
     uint64_t step_limit_ = 0;
     bool truncated_ = false;
     size_t last_step_ = SIZE_MAX;  // offset of the last StepRecord in buffer_
-    uintptr_t written_address_ = 0;  // value_written_at's location, until it is read
-    size_t written_size_ = 0;
     std::vector<uint8_t> buffer_;
 };
 

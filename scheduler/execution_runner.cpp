@@ -76,15 +76,19 @@ std::vector<std::string> execution_settings(const RunRequest& request, bool has_
     set(protocol::kEnvStrategy, request.strategy);
     set(protocol::kEnvSeed, std::to_string(request.seed));
     if (has_plan) set(protocol::kEnvPlanFd, std::to_string(kPlanFd));
+    if (!request.plan_end.empty()) set(protocol::kEnvPlanEnd, request.plan_end);
     if (has_trace) {
         set(protocol::kEnvTraceFd, std::to_string(kTraceFd));
         set(protocol::kEnvTraceLimit, std::to_string(request.trace_limit));
     }
-    if (!request.preempt_on.empty()) {
+    auto set_list = [&](const char* name, const std::vector<uint64_t>& addresses) {
+        if (addresses.empty()) return;
         std::string list;
-        for (uint64_t address : request.preempt_on) list += (list.empty() ? "" : " ") + std::to_string(address);
-        set(protocol::kEnvPreemptOn, list);
-    }
+        for (uint64_t address : addresses) list += (list.empty() ? "" : " ") + std::to_string(address);
+        set(name, list);
+    };
+    set_list(protocol::kEnvPreemptOn, request.preempt_on);
+    set_list(protocol::kEnvUnplanned, request.unplanned);
     if (request.strategy == "pct") {
         set(protocol::kEnvPctDepth, std::to_string(request.pct_depth));
         set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));

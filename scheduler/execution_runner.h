@@ -18,6 +18,8 @@ struct RunRequest {
     std::string strategy = "default";  // the program-side strategy (scheduler/strategy.h)
     uint64_t seed = 0;
     std::string plan;                  // "guided": the plan to follow (scheduler/schedule.h)
+    std::string plan_end;              // "guided": where to stop after it (PlanEnd's text)
+    std::vector<uint64_t> unplanned;   // "guided": preemption points the plan does not count
     uint32_t pct_depth = 3;            // "pct"
     uint64_t pct_steps = 1000;         // "pct"
     std::vector<uint64_t> preempt_on;  // racy locations whose plain accesses are scheduling points

@@ -17,6 +17,21 @@ std::string reported_schedule(const ExecutionOutcome& outcome) {
     return "";
 }
 
+bool learn_racy_locations(const ExecutionOutcome& outcome, std::vector<uint64_t>& preempt_on) {
+    constexpr size_t kMaxLocations = 64;
+    bool grew = false;
+    for (const nlohmann::json& record : outcome.records) {
+        if (record.value("rec", "") != "finding" || record.value("kind", "") != "data-race") continue;
+        uint64_t granule = record.value("address", uint64_t{0}) & ~uint64_t{7};
+        if (granule == 0 || preempt_on.size() >= kMaxLocations) continue;
+        auto at = std::lower_bound(preempt_on.begin(), preempt_on.end(), granule);
+        if (at != preempt_on.end() && *at == granule) continue;
+        preempt_on.insert(at, granule);
+        grew = true;
+    }
+    return grew;
+}
+
 // One run of the explorer: the clock, the counters and the handler, shared by the phases.
 class Explorer::Session {
 public:
@@ -80,19 +95,8 @@ public:
         return true;
     }
 
-    // Data-race preemption points (as in Landslide): a location found racy becomes a
-    // scheduling point, so the search can interleave the racing accesses themselves.
     void learn_racy_locations(const ExecutionOutcome& outcome) {
-        constexpr size_t kMaxLocations = 64;
-        for (const nlohmann::json& record : outcome.records) {
-            if (record.value("rec", "") != "finding" || record.value("kind", "") != "data-race") continue;
-            uint64_t granule = record.value("address", uint64_t{0}) & ~uint64_t{7};
-            if (granule == 0 || preempt_on_.size() >= kMaxLocations) continue;
-            auto at = std::lower_bound(preempt_on_.begin(), preempt_on_.end(), granule);
-            if (at != preempt_on_.end() && *at == granule) continue;
-            preempt_on_.insert(at, granule);
-            grew_ = true;
-        }
+        if (scheduler::learn_racy_locations(outcome, preempt_on_)) grew_ = true;
     }
 
     const Explorer& explorer_;

@@ -73,6 +73,11 @@ private:
     SearchOptions options_;
 };
 
+// Data-race preemption points (as in Landslide): a location found racy becomes a scheduling
+// point, so a search can interleave the racing accesses themselves. Adds the 8-byte granules
+// of the races `outcome` shows to the sorted `preempt_on` (up to a limit); true if it grew.
+bool learn_racy_locations(const ExecutionOutcome& outcome, std::vector<uint64_t>& preempt_on);
+
 // The schedule an execution reported ("end" record, or "schedule" after a crash), or "".
 std::string reported_schedule(const ExecutionOutcome& outcome);
 

@@ -1,6 +1,18 @@
 #include "scheduler/guided.h"
 
+#include <algorithm>
+
 namespace baton::scheduler {
+
+Guided::Guided(Plan plan, std::optional<PlanEnd> end, std::vector<uint64_t> unplanned)
+    : plan_(std::move(plan)), end_(end), unplanned_(std::move(unplanned)) {
+    std::sort(unplanned_.begin(), unplanned_.end());
+}
+
+bool Guided::unplanned(const Operation& op) const {
+    return (op.kind == OpKind::PlainRead || op.kind == OpKind::PlainWrite) &&
+           std::binary_search(unplanned_.begin(), unplanned_.end(), op.object);
+}
 
 void Guided::begin_execution() {
     step_ = 0;
@@ -19,6 +31,12 @@ void Guided::wake_dependents(const Operation& executed) {
 }
 
 size_t Guided::choose(std::span<const Option> options, ThreadId current, bool current_spinning) {
+    if (step_ < plan_.follow.size() && !unplanned_.empty()) {
+        for (size_t i = 0; i < options.size(); ++i)
+            if (options[i].thread == current && options[i].kind == Option::Kind::Run &&
+                unplanned(options[i].op))
+                return i;
+    }
     uint64_t step = step_++;
     if (step < plan_.follow.size()) {
         Choice wanted = plan_.follow[step];
@@ -30,6 +48,15 @@ size_t Guided::choose(std::span<const Option> options, ThreadId current, bool cu
                 return i;
             }
         return kStopDiverged;
+    }
+    if (end_) {
+        if (step - plan_.follow.size() >= end_->steps) return kStopPlanEnded;
+        if (end_->only_thread) {
+            for (size_t i = 0; i < options.size(); ++i)
+                if (options[i].thread == *end_->only_thread && options[i].kind == Option::Kind::Run)
+                    return i;
+            return kStopPlanEnded;
+        }
     }
     // Non-preemptive among the awake: the current thread if it can go on, else the next
     // thread that can run, else the earliest timeout. Spurious wakeups only come from a plan.

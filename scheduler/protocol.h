@@ -12,6 +12,7 @@
 //   {"rec":"end","steps":N,"threads":N,"schedule":"..."} the execution reached its end
 //   {"rec":"diverged","step":N}                          a guided execution's plan did not fit
 //   {"rec":"sleep-blocked","step":N}                     every option was asleep: redundant
+//   {"rec":"plan-ended","step":N}                        BATON_PLAN_END was reached
 // Addresses and pcs are decimal integers; stacks are arrays of pcs, innermost first.
 #pragma once
 
@@ -26,6 +27,11 @@ constexpr const char* kEnvSeed = "BATON_SEED";              // decimal
 constexpr const char* kEnvMaxSteps = "BATON_MAX_STEPS";     // scheduling points per execution
 constexpr const char* kEnvTimeLimitMs = "BATON_TIME_LIMIT_MS";  // watchdog, real milliseconds
 constexpr const char* kEnvPlanFd = "BATON_PLAN_FD";     // "guided": descriptor to read the plan from
+// "guided": stop where the plan ends, "STEPS [thread T]" (scheduler/schedule.h: PlanEnd).
+constexpr const char* kEnvPlanEnd = "BATON_PLAN_END";
+// "guided": racy locations (as BATON_PREEMPT_ON) that were no scheduling points when the plan
+// was recorded: their accesses do not use up the plan's choices.
+constexpr const char* kEnvUnplanned = "BATON_UNPLANNED";
 constexpr const char* kEnvTraceFd = "BATON_TRACE_FD";   // write the binary trace here
 constexpr const char* kEnvTraceLimit = "BATON_TRACE_LIMIT";  // steps recorded at most
 constexpr const char* kEnvPctDepth = "BATON_PCT_DEPTH";      // "pct": depth d

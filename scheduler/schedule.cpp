@@ -105,6 +105,30 @@ bool parse_choices(std::string_view text, std::vector<Choice>& choices, std::str
     return true;
 }
 
+std::string format_plan_end(const PlanEnd& end) {
+    std::string text = std::to_string(end.steps);
+    if (end.only_thread) text += " thread " + std::to_string(*end.only_thread);
+    return text;
+}
+
+bool parse_plan_end(std::string_view text, PlanEnd& end, std::string& error) {
+    end = PlanEnd{};
+    std::vector<std::string_view> words = split(text, ' ');
+    uint64_t steps = 0, thread = 0;
+    std::string_view count = words.empty() ? "" : words[0];
+    std::string_view who = words.size() == 3 ? words[2] : "";
+    bool ok = parse_number(count, steps) && count.empty() &&
+              (words.size() == 1 || (words.size() == 3 && words[1] == "thread" &&
+                                     parse_number(who, thread) && who.empty() && thread <= UINT32_MAX));
+    if (!ok) {
+        error = "'" + std::string(text) + "' is not where a plan ends (\"STEPS [thread T]\")";
+        return false;
+    }
+    end.steps = steps;
+    if (words.size() == 3) end.only_thread = static_cast<ThreadId>(thread);
+    return true;
+}
+
 OpKind op_kind_from_name(std::string_view name, bool& ok) {
     for (int kind = 0; kind < static_cast<int>(OpKind::kCount); ++kind) {
         if (name == op_name(static_cast<OpKind>(kind))) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,18 @@ struct Plan {
 
 std::string format_plan(const Plan& plan);
 bool parse_plan(std::string_view text, Plan& plan, std::string& error);
+
+// Where a guided execution stops once its plan is done (`baton explore` shows the state
+// there): at the scheduling point `steps` steps later, taken non-preemptively -- or, with
+// `only_thread`, taken by that thread alone, stopping earlier when it cannot run.
+// Text: "5" or "5 thread 2".
+struct PlanEnd {
+    uint64_t steps = 0;
+    std::optional<ThreadId> only_thread;
+};
+
+std::string format_plan_end(const PlanEnd& end);
+bool parse_plan_end(std::string_view text, PlanEnd& end, std::string& error);
 
 OpKind op_kind_from_name(std::string_view name, bool& ok);
 

@@ -142,4 +142,17 @@ bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string
     return true;
 }
 
+bool schedule_fits_program(const ScheduleFile& file, std::string& error) {
+    std::string hash = hash_file(file.program, error);
+    if (hash.empty()) {
+        error = "the schedule's program: " + error;
+        return false;
+    }
+    if (hash != file.program_hash) {
+        error = "'" + file.program + "' has changed since the schedule was recorded; run baton check on it again";
+        return false;
+    }
+    return true;
+}
+
 }  // namespace baton::scheduler

@@ -37,6 +37,10 @@ constexpr const char* kScheduleSuffix = ".baton-schedule";
 bool write_schedule_file(const std::string& path, const ScheduleFile& file, std::string& error);
 bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string& error);
 
+// Whether the file's program is still the one the schedule was recorded for (false with
+// `error`, one sentence, when it cannot be read or has changed).
+bool schedule_fits_program(const ScheduleFile& file, std::string& error);
+
 // "fnv1a64:<16 hex digits>" of the file's bytes, or "" (with `error`) if it cannot be read.
 std::string hash_file(const std::string& path, std::string& error);
 

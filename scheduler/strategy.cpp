@@ -14,7 +14,10 @@ std::unique_ptr<Strategy> make_strategy(const StrategyConfig& config, std::strin
     if (config.name == "guided") {
         Plan plan;
         if (!parse_plan(config.schedule, plan, error)) return nullptr;
-        return std::make_unique<Guided>(std::move(plan));
+        std::optional<PlanEnd> end;
+        if (!config.plan_end.empty() && !parse_plan_end(config.plan_end, end.emplace(), error))
+            return nullptr;
+        return std::make_unique<Guided>(std::move(plan), end, config.unplanned);
     }
     error = "unknown strategy '" + config.name + "' (expected default, random, pct or guided)";
     return nullptr;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "scheduler/operation.h"
 
@@ -30,6 +31,7 @@ struct Option {
 // What `choose` returns instead of an index when the execution should not go on.
 constexpr size_t kStopDiverged = SIZE_MAX;          // a given schedule does not fit the program
 constexpr size_t kStopSleepBlocked = SIZE_MAX - 1;  // every option is asleep: nothing new follows
+constexpr size_t kStopPlanEnded = SIZE_MAX - 2;     // a plan that ends in `stop-after` is done
 
 class Strategy {
 public:
@@ -56,6 +58,8 @@ struct StrategyConfig {
     uint32_t pct_depth = 3;        // pct: d-1 priority change points
     uint64_t pct_steps = 1000;     // pct: steps the change points are spread over
     std::string schedule;          // guided: the schedule to follow (scheduler/schedule.h)
+    std::string plan_end;          // guided: where to stop after it (PlanEnd's text; "": never)
+    std::vector<uint64_t> unplanned;  // guided: preemption points the plan does not count
 };
 
 // Returns null (and sets `error`) for an unknown strategy name.

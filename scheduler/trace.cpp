@@ -61,7 +61,8 @@ bool parse_trace(std::string_view bytes, Trace& trace, std::string& error) {
         } else if (tag == tf::kPending) {
             tf::PendingRecord record;
             if (!take(bytes, record) || !valid_op(record.op)) break;
-            trace.pending.push_back({record.thread, {static_cast<OpKind>(record.op), record.object}, record.pc});
+            trace.pending.push_back({record.thread, {static_cast<OpKind>(record.op), record.object}, record.pc,
+                                     record.options});
         } else if (tag == tf::kTruncated) {
             trace.truncated = true;
             return true;

@@ -24,6 +24,10 @@ struct PendingOperation {
     ThreadId thread = 0;
     Operation op;
     uint64_t pc = 0;
+    // Which options the thread had at the scheduling point the execution ended at (none when
+    // it ended elsewhere): a thread with no Run option is blocked.
+    uint8_t options = 0;
+    bool can(Option::Kind kind) const { return options & (1u << static_cast<unsigned>(kind)); }
 };
 
 struct Trace {

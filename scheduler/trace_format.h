@@ -39,7 +39,8 @@ struct OptionRecord {
 struct PendingRecord {
     uint32_t thread;
     uint8_t op;
-    uint8_t reserved[3];
+    uint8_t options;  // bit (1 << Option::Kind) set: the thread had that option when it ended
+    uint8_t reserved[2];
     uint64_t object;
     uint64_t pc;
 };

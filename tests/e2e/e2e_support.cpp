@@ -2,18 +2,23 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace baton::e2e {
 
-CommandResult run_command(const std::vector<std::string>& command, const std::string& directory) {
+namespace {
+
+// `input_fd` < 0: the command inherits stdin.
+CommandResult run(const std::vector<std::string>& command, const std::string& directory, int input_fd) {
     CommandResult result;
     int out[2], err[2];
     if (pipe(out) != 0 || pipe(err) != 0) return result;
     pid_t pid = fork();
     if (pid == 0) {
         if (!directory.empty() && chdir(directory.c_str()) != 0) _exit(126);
+        if (input_fd >= 0) dup2(input_fd, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]);
@@ -44,6 +49,62 @@ CommandResult run_command(const std::vector<std::string>& command, const std::st
             }
         }
     }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& command, const std::string& directory) {
+    return run(command, directory, -1);
+}
+
+CommandResult run_command_with_input(const std::vector<std::string>& command, const std::string& input,
+                                     const std::string& directory) {
+    int in[2];
+    if (pipe(in) != 0) return {};
+    // Written whole before the command starts: it fits in the pipe.
+    if (write(in[1], input.data(), input.size()) != static_cast<ssize_t>(input.size())) return {};
+    close(in[1]);
+    CommandResult result = run(command, directory, in[0]);
+    close(in[0]);
+    return result;
+}
+
+CommandResult run_on_terminal(const std::vector<std::string>& command, const std::vector<std::string>& lines,
+                              const std::string& prompt) {
+    CommandResult result;
+    int master = -1;
+    pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid < 0) return result;
+    if (pid == 0) {
+        setenv("TERM", "xterm", 1);
+        std::vector<char*> argv;
+        for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    size_t typed = 0, prompts_seen = 0, scanned = 0;
+    for (;;) {
+        pollfd fd{master, POLLIN, 0};
+        if (poll(&fd, 1, 120'000) <= 0) break;  // a hung command fails the test, not the run
+        char buffer[4096];
+        ssize_t n = read(master, buffer, sizeof buffer);
+        if (n <= 0) break;  // EIO: the command ended and closed the terminal
+        result.out.append(buffer, static_cast<size_t>(n));
+        for (size_t at; (at = result.out.find(prompt, scanned)) != std::string::npos;) {
+            scanned = at + prompt.size();
+            ++prompts_seen;
+        }
+        while (typed < lines.size() && typed < prompts_seen) {
+            const std::string& line = lines[typed++];
+            if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+        }
+    }
+    close(master);
     int status = 0;
     waitpid(pid, &status, 0);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -17,6 +17,14 @@ struct CommandResult {
 };
 
 CommandResult run_command(const std::vector<std::string>& command, const std::string& directory = "");
+// The same, with `input` (up to a pipe's capacity, 64 KiB) on the command's stdin.
+CommandResult run_command_with_input(const std::vector<std::string>& command, const std::string& input,
+                                     const std::string& directory = "");
+
+// On a terminal (a pseudo-terminal): each of `lines` is typed once the command has printed
+// `prompt` one more time; everything the terminal showed comes back in `out`.
+CommandResult run_on_terminal(const std::vector<std::string>& command, const std::vector<std::string>& lines,
+                              const std::string& prompt);
 
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);

@@ -53,6 +53,19 @@ TEST(Plan, RoundTripsFollowAndSleepers) {
     EXPECT_FALSE(bs::parse_plan("unknown 1", read, error));
 }
 
+TEST(Plan, EndsAfterStepsOfAnyOrOneThread) {
+    bs::PlanEnd end;
+    std::string error;
+    ASSERT_TRUE(bs::parse_plan_end(bs::format_plan_end({5, 2}), end, error)) << error;
+    EXPECT_EQ(end.steps, 5u);
+    EXPECT_EQ(end.only_thread, std::optional<uint32_t>(2));
+    ASSERT_TRUE(bs::parse_plan_end("0", end, error)) << error;
+    EXPECT_EQ(end.steps, 0u);
+    EXPECT_FALSE(end.only_thread);
+    for (const char* bad : {"", "x", "1 thread", "1 thread 2x", "1 only 2", "1 2"})
+        EXPECT_FALSE(bs::parse_plan_end(bad, end, error)) << bad;
+}
+
 std::vector<Option> runnable(std::initializer_list<std::pair<uint32_t, uint64_t>> threads) {
     std::vector<Option> options;
     for (auto [thread, object] : threads) options.push_back({thread, Option::Kind::Run, {OpKind::MutexLock, object}});
@@ -67,6 +80,35 @@ TEST(Guided, FollowsThePlanThenGoesOnNonPreemptively) {
     EXPECT_EQ(guided.choose(options, 1, false), 1u);  // then the current thread goes on
     auto others = runnable({{0, 100}, {2, 300}});
     EXPECT_EQ(guided.choose(others, 1, false), 1u);   // round robin after thread 1: thread 2
+}
+
+TEST(Guided, StopsTheGivenNumberOfStepsAfterThePlan) {
+    bs::Guided guided({{{1, Option::Kind::Run}}, {}}, bs::PlanEnd{1, std::nullopt});
+    guided.begin_execution();
+    auto options = runnable({{0, 100}, {1, 200}});
+    EXPECT_EQ(guided.choose(options, 0, false), 1u);  // the plan
+    EXPECT_EQ(guided.choose(options, 1, false), 1u);  // one step more, non-preemptively
+    EXPECT_EQ(guided.choose(options, 1, false), bs::kStopPlanEnded);
+}
+
+TEST(Guided, RunsOnlyTheGivenThreadAfterThePlanAndStopsWhenItCannotRun) {
+    bs::Guided guided({{}, {}}, bs::PlanEnd{10, 2});
+    guided.begin_execution();
+    EXPECT_EQ(guided.choose(runnable({{0, 1}, {2, 3}}), 0, false), 1u);  // thread 2, not 0
+    EXPECT_EQ(guided.choose(runnable({{0, 1}}), 2, false), bs::kStopPlanEnded);
+}
+
+TEST(Guided, AccessesToUnplannedLocationsDoNotUseUpThePlan) {
+    bs::Guided guided({{{1, Option::Kind::Run}, {0, Option::Kind::Run}}, {}}, std::nullopt, {4096});
+    guided.begin_execution();
+    std::vector<Option> racy{{0, Option::Kind::Run, {OpKind::PlainRead, 4096}},
+                             {1, Option::Kind::Run, {OpKind::MutexLock, 8}}};
+    EXPECT_EQ(guided.choose(racy, 0, false), 0u);  // thread 0 reads on, as when it was recorded
+    EXPECT_EQ(guided.choose(racy, 0, false), 0u);
+    std::vector<Option> planned{{0, Option::Kind::Run, {OpKind::PlainRead, 8192}},
+                                {1, Option::Kind::Run, {OpKind::MutexLock, 8}}};
+    EXPECT_EQ(guided.choose(planned, 0, false), 1u);  // the plan's first choice
+    EXPECT_EQ(guided.choose(racy, 1, false), 0u);     // the plan's second: thread 0
 }
 
 TEST(Guided, SaysWhenThePlanDoesNotFit) {

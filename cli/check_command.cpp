@@ -60,6 +60,8 @@ options:
   --pct-depth D          PCT's bug depth (default: 3)
   --max-preemptions N    bounded: the largest preemption bound tried (default: 2)
   --max-steps N          scheduling points per execution before it counts as not ending
+  --preempt WHERE        racy (the default): plain memory accesses become scheduling points
+                         once found racy; all: every access to shared memory is one
   -h, --help             this help
 
 exit status: 0 no findings (none that fail the run), 1 findings, 2 usage or input error
@@ -70,6 +72,7 @@ struct CheckOptions {
     std::set<std::string> fail_on;  // empty: every finding fails the run
     std::string baseline, write_baseline;
     bool trace = false;  // swimlanes in the text report
+    bool preempt_all = false;  // --preempt all
     std::string html;    // where to write the HTML report, if anywhere
     std::string program;
     std::vector<std::string> arguments;
@@ -156,6 +159,12 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                     return false;
                 }
                 (name == "--baseline" ? options.baseline : options.write_baseline) = value;
+            } else if (name == "--preempt") {
+                if (value != "racy" && value != "all") {
+                    error = "--preempt must be racy or all, not '" + value + "'";
+                    return false;
+                }
+                options.preempt_all = value == "all";
             } else if (name == "--max-executions") {
                 if (!parse_number(value, number) || number == 0) {
                     error = "--max-executions needs a positive whole number, not '" + value + "'";
@@ -307,6 +316,7 @@ void save_schedules(const CheckOptions& options, std::vector<report::Finding>& f
         file.found_in = findings[i].found_in;
         file.schedule = shown_by[i].schedule;
         file.preempt_on = shown_by[i].preempt_on;
+        file.preempt_all = options.preempt_all;
         if (!scheduler::write_schedule_file(path, file, error)) {
             fprintf(stderr, "baton check: warning: %s; the finding's schedule is not saved\n", error.c_str());
             continue;
@@ -353,6 +363,7 @@ int check_main(int argc, char** argv) {
     scheduler::RunRequest base;
     base.program = program.executable;
     base.arguments = options.arguments;
+    base.preempt_all = options.preempt_all;
     scheduler::Explorer explorer(base, options.budget, options.search);
     report::Symbolizer symbolizer;
     report::RuntimeFindings converter(symbolizer);

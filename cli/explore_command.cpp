@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -39,6 +40,8 @@ options:
   --schedule FILE   start where a schedule (a finding's .baton-schedule, or one saved with
                     `save`) ends; the program is the one it names
   --time-limit S    give up on an execution after S seconds (default: 30)
+  --preempt WHERE   racy (the default): plain accesses are steps once found racy; all:
+                    every access to shared memory is a step (a schedule says which it used)
   -h, --help        this help
 
 exit status: 0 the session ended (quit or end of input), 2 usage or input error
@@ -427,6 +430,7 @@ void ExploreShell::save(const Words& words) {
     file.arguments = session_.program().arguments;
     file.found_in = "baton explore";
     file.preempt_on = session_.preempt_on();
+    file.preempt_all = session_.program().preempt_all;
     file.schedule = bs::format_choices(session_.state().choices());
     if (!bs::write_schedule_file(words[1], file, error)) return (void)fmt::print("error: {}\n", error);
     fmt::print("saved {} steps to {}\n", session_.state().steps(), words[1]);
@@ -442,6 +446,10 @@ void ExploreShell::load(const Words& words) {
         return (void)fmt::print("error: '{}' is a schedule of {}, not of this program\n", words[1], file.program);
     if (!bs::schedule_fits_program(file, error) || !bs::parse_choices(file.schedule, choices, error))
         return (void)fmt::print("error: {}\n", error);
+    if (file.preempt_all != session_.program().preempt_all)
+        return (void)fmt::print("error: '{}' was recorded with --preempt {}; start `baton explore --schedule {}` "
+                                "to load it\n",
+                                words[1], file.preempt_all ? "all" : "racy", words[1]);
     if (file.arguments != session_.program().arguments)
         fmt::print("note: the schedule was recorded with other arguments; this session keeps its own\n");
     if (!session_.go_recorded(choices, file.preempt_on, error)) return (void)fmt::print("error: {}\n", error);
@@ -456,6 +464,7 @@ struct ExploreOptions {
     std::vector<std::string> arguments;
     bool has_arguments = false;
     double time_limit = 30;
+    std::optional<bool> preempt_all;  // --preempt, if given
 };
 
 // Returns 0 to go on, 2 after a usage error, -1 after --help.
@@ -487,6 +496,15 @@ int parse_options(int argc, char** argv, ExploreOptions& options) {
                 return 2;
             }
             options.schedule = value;
+            continue;
+        }
+        if (arg == "--preempt" || arg.rfind("--preempt=", 0) == 0) {
+            value_of("--preempt", value);
+            if (value != "racy" && value != "all") {
+                fprintf(stderr, "baton explore: --preempt must be racy or all, not '%s'\n", value.c_str());
+                return 2;
+            }
+            options.preempt_all = value == "all";
             continue;
         }
         if (arg == "--time-limit" || arg.rfind("--time-limit=", 0) == 0) {
@@ -539,6 +557,12 @@ int explore_main(int argc, char** argv) {
                     file.program.c_str(), options.program.c_str());
             return 2;
         }
+        if (options.preempt_all && *options.preempt_all != file.preempt_all) {
+            fprintf(stderr, "baton explore: '%s' was recorded with --preempt %s: its steps count those scheduling points\n",
+                    options.schedule.c_str(), file.preempt_all ? "all" : "racy");
+            return 2;
+        }
+        options.preempt_all = file.preempt_all;
         if (options.program.empty()) options.program = file.program;
         if (!options.has_arguments) options.arguments = file.arguments;
     }
@@ -553,7 +577,8 @@ int explore_main(int argc, char** argv) {
     } cleanup{prepared};
     bs::become_subreaper();
 
-    ExploreSession session({options.program, prepared.executable, options.arguments, options.time_limit});
+    ExploreSession session({options.program, prepared.executable, options.arguments, options.time_limit,
+                            options.preempt_all.value_or(false)});
     if (!session.start(choices, file.preempt_on, error)) {
         fprintf(stderr, "baton explore: %s\n", error.c_str());
         return 2;

@@ -45,6 +45,7 @@ bool ExploreSession::start(const std::vector<scheduler::Choice>& choices,
     scheduler::RunRequest request;
     request.program = program_.executable;
     request.arguments = program_.arguments;
+    request.preempt_all = program_.preempt_all;
     request.strategy = "guided";
     request.plan = scheduler::format_plan({});
     request.time_limit_ms = static_cast<uint64_t>(program_.time_limit_seconds * 1000);
@@ -104,6 +105,7 @@ bool ExploreSession::run(const std::vector<scheduler::Choice>& choices,
     scheduler::RunRequest request;
     request.program = program_.executable;
     request.arguments = program_.arguments;
+    request.preempt_all = program_.preempt_all;
     request.strategy = "guided";
     request.plan = scheduler::format_plan({choices, {}});
     if (end) request.plan_end = scheduler::format_plan_end(*end);

@@ -32,6 +32,7 @@ struct ExploreProgram {
     std::string executable;  // the instrumented binary that runs
     std::vector<std::string> arguments;
     double time_limit_seconds = 30;  // per execution
+    bool preempt_all = false;        // every shared access is a scheduling point (--preempt all)
 };
 
 // One state: the steps taken, and how the execution that reached it stopped.

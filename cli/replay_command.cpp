@@ -101,6 +101,7 @@ int replay_main(int argc, char** argv) {
     request.program = program.executable;
     request.arguments = file.arguments;
     request.preempt_on = file.preempt_on;
+    request.preempt_all = file.preempt_all;
     request.strategy = "guided";
     request.plan = scheduler::format_plan({choices, {}});
     request.record_trace = true;

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "runtime/fatal.h"
+#include "runtime/fiber.h"
 #include "runtime/program_pc.h"
 #include "runtime/race_detector.h"
 #include "runtime/server.h"
@@ -117,6 +118,13 @@ void Execution::initialize() {
     g_runtime_active = true;
 }
 
+bool Execution::private_to_current(uintptr_t address) const {
+    const Fiber* fiber = current_->fiber;
+    if (!fiber) return false;
+    return (address >= fiber->stack_low() && address < fiber->stack_high()) ||
+           (address >= fiber->tls_low() && address < fiber->tls_high());
+}
+
 void Execution::configure(const Settings& settings) {
     scheduler::StrategyConfig config;
     if (const char* name = settings.get(protocol::kEnvStrategy)) config.name = name;
@@ -131,6 +139,7 @@ void Execution::configure(const Settings& settings) {
     if (!strategy_) fatal("%s", error.c_str());
     max_steps_ = number_setting(settings, protocol::kEnvMaxSteps, kDefaultMaxSteps);
     preempt_granules_ = granule_setting(settings, protocol::kEnvPreemptOn);
+    preempt_all_ = number_setting(settings, protocol::kEnvPreemptAll, 0) != 0;
     std::sort(preempt_granules_.begin(), preempt_granules_.end());
     if (settings.get(protocol::kEnvTraceFd))
         trace_.open(static_cast<int>(number_setting(settings, protocol::kEnvTraceFd, 0)),

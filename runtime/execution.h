@@ -65,8 +65,10 @@ public:
     WakeReason wait(const WaitKind& kind, uintptr_t object, uintptr_t pc,
                     uint64_t deadline = kNoDeadline, uint64_t token = 0);
 
-    // Is a plain access to [address, address + size) a scheduling point (a racy location)?
+    // Is a plain access to [address, address + size) a scheduling point (a racy location, or
+    // any shared one with `--preempt all`)?
     bool preempts_at(uintptr_t address, size_t size) const {
+        if (preempt_all_ && live_count_ > 1) return !private_to_current(address);
         if (preempt_granules_.empty()) return false;
         for (uintptr_t granule = address & ~uintptr_t{7}; granule < address + size; granule += 8)
             if (std::binary_search(preempt_granules_.begin(), preempt_granules_.end(), granule)) return true;
@@ -109,6 +111,9 @@ public:
     uint64_t steps() const { return steps_; }
 
 private:
+    // On the running thread's own stack or in its TLS block: memory no other thread is
+    // likely to touch, not worth a scheduling point.
+    bool private_to_current(uintptr_t address) const;
     void schedule();
     void collect_options(std::vector<scheduler::Option>& options);
     [[noreturn]] void report_no_progress();
@@ -135,6 +140,9 @@ private:
     scheduler::ScheduleWriter schedule_;  // every step's choice (scheduler/schedule.h)
     TraceRecorder trace_;
     std::vector<uintptr_t> preempt_granules_;  // sorted; see preempts_at
+    // `--preempt all`. Only while another thread lives: before the first pthread_create (the
+    // program's constructors included) and after the last join nothing can interleave.
+    bool preempt_all_ = false;
 
     ShadowMemory* shadow_ = nullptr;  // outlives in-process resets (ShadowMemory::create)
     StackDepot stacks_;

@@ -89,6 +89,7 @@ std::vector<std::string> execution_settings(const RunRequest& request, bool has_
     };
     set_list(protocol::kEnvPreemptOn, request.preempt_on);
     set_list(protocol::kEnvUnplanned, request.unplanned);
+    if (request.preempt_all) set(protocol::kEnvPreemptAll, "1");
     if (request.strategy == "pct") {
         set(protocol::kEnvPctDepth, std::to_string(request.pct_depth));
         set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));

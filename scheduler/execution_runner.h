@@ -23,6 +23,7 @@ struct RunRequest {
     uint32_t pct_depth = 3;            // "pct"
     uint64_t pct_steps = 1000;         // "pct"
     std::vector<uint64_t> preempt_on;  // racy locations whose plain accesses are scheduling points
+    bool preempt_all = false;          // every shared plain access is one (protocol.h)
     bool record_trace = false;         // have the execution write its trace
     uint64_t trace_limit = 1'000'000;  // steps recorded at most
     uint64_t max_steps = 0;      // 0: the runtime's default

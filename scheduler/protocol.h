@@ -39,6 +39,9 @@ constexpr const char* kEnvPctSteps = "BATON_PCT_STEPS";      // "pct": steps est
 // Plain accesses to these 8-byte granules (decimal addresses, space-separated) are scheduling
 // points: locations an earlier execution found racy.
 constexpr const char* kEnvPreemptOn = "BATON_PREEMPT_ON";
+// "1": every plain access to memory other than the thread's own stack and TLS is a scheduling
+// point while two or more threads live (`--preempt all`), whether found racy or not.
+constexpr const char* kEnvPreemptAll = "BATON_PREEMPT_ALL";
 
 // Server mode (runtime/server.h): the program serves many executions, reading one request per
 // execution from this descriptor: "NAME=VALUE" lines with the kEnv* names above (strategy,

@@ -61,6 +61,7 @@ bool write_schedule_file(const std::string& path, const ScheduleFile& file, std:
             for (uint64_t address : file.preempt_on) out << " " << address;
             out << "\n";
         }
+        if (file.preempt_all) out << "preempt-all true\n";
         out << "schedule " << file.schedule << "\n";
         if (!out.flush()) {
             error = "cannot write '" + path + "': " + strerror(errno);
@@ -125,6 +126,9 @@ bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string
                 if (*end != '\0') return bad("preempt-on takes addresses, not '" + word + "'");
                 file.preempt_on.push_back(address);
             }
+        } else if (key == "preempt-all") {
+            if (value != "true" && value != "false") return bad("preempt-all must be true or false, not '" + value + "'");
+            file.preempt_all = value == "true";
         } else if (key == "schedule") {
             std::vector<Choice> choices;
             std::string why;

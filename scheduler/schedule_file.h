@@ -11,7 +11,8 @@
 //   schedule 0x9 1x4 2x3 1x2 0x4
 //
 // `preempt-on` lists the racy locations whose plain accesses were scheduling points in that
-// execution (the schedule counts those steps too).
+// execution (the schedule counts those steps too); `preempt-all true` (`check --preempt all`)
+// says every shared access was one.
 // The hash is of the file named by `program` (the source when baton built it), so a schedule
 // recorded before the program was edited is refused instead of replayed wrongly.
 #pragma once
@@ -28,6 +29,7 @@ struct ScheduleFile {
     std::string finding;
     std::string found_in;
     std::vector<uint64_t> preempt_on;
+    bool preempt_all = false;
     std::string schedule;
 };
 

@@ -3,6 +3,7 @@
 // what, and the saved schedule replays the told execution.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <regex>
 
@@ -108,6 +109,50 @@ TEST(Stories, LivelockNamesTheSpinAndTheVariable) {
     EXPECT_TRUE(std::regex_search(story, std::regex(R"(thread \d+ spins re-reading '\w+' \(= -?\d+\), which no thread left will ever write)")))
         << story;
     EXPECT_EQ(livelock->at("steps").back()["op"], "busy-wait") << livelock->dump(2);
+}
+
+TEST(Stories, LivelockOnAnAtomicNamesTheFlag) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/cpp/atomic_spin_forever.cpp", "json");
+    const nlohmann::json* livelock = finding_of(checked.report, "livelock");
+    ASSERT_NE(livelock, nullptr) << checked.result.out;
+    EXPECT_TRUE(std::regex_search(livelock->value("story", ""), std::regex(R"(spins re-reading 'go' \(= 0\))")))
+        << livelock->dump(2);
+}
+
+// A hang is told from a short run of its schedule, not from another full time limit: the
+// check's time limit (2 s) is spent once, and the story names the loop and the flag.
+TEST(Stories, HangNamesTheLoopAndTheFlagNobodySets) {
+    TempDir directory;
+    auto started = std::chrono::steady_clock::now();
+    Checked checked = check(directory, "testcases/robustness/poll_counting_forever.c", "json",
+                            {"--time-limit", "2", "--max-executions", "1"});
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const nlohmann::json* hang = finding_of(checked.report, "nontermination");
+    ASSERT_NE(hang, nullptr) << checked.result.out << checked.result.err;
+    EXPECT_TRUE(std::regex_search(hang->value("story", ""),
+                                  std::regex(R"(^thread 1 loops at \S*poll_counting_forever.c:21 from step \d+ on, )"
+                                             R"(re-reading 'go' \(= 0\), which no other thread writes while it loops)")))
+        << hang->dump(2);
+    const nlohmann::json& steps = hang->at("steps");
+    EXPECT_EQ(steps.back()["op"], "running") << hang->dump(2);
+    bool polls = false;
+    for (const nlohmann::json& step : steps) polls |= step.value("target", "") == "polls";
+    EXPECT_TRUE(polls) << "a turn of the loop counts a poll: " << hang->dump(2);
+    EXPECT_LT(seconds, 12) << "the story must not cost the time limit again and again";
+}
+
+TEST(Stories, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/robustness/busy_loop_forever.c", "json",
+                            {"--time-limit", "2", "--max-executions", "1"});
+    const nlohmann::json* hang = finding_of(checked.report, "nontermination");
+    ASSERT_NE(hang, nullptr) << checked.result.out << checked.result.err;
+    EXPECT_TRUE(std::regex_search(hang->value("story", ""),
+                                  std::regex(R"(thread 1 reached no visible operation .* it loops at )"
+                                             R"(\S*busy_loop_forever.c:10 on its own state)")))
+        << hang->dump(2);
+    EXPECT_EQ(hang->at("steps").back()["op"], "running") << hang->dump(2);
 }
 
 TEST(Stories, MisuseAndAssertionAndCrashEndWithTheFailingStep) {

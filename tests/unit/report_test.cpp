@@ -4,6 +4,7 @@
 #include "report/check_report.h"
 #include "report/json.h"
 #include "report/junit.h"
+#include "report/markup.h"
 #include "report/runtime_findings.h"
 
 using baton::report::signed_value;

@@ -72,6 +72,7 @@ struct GradeOptions {
     unsigned shard_count = 1;
     double time_limit = kCheckTimeLimit;
     std::set<std::string> fail_on;  // check's --fail-on, for the SARIF levels and JUnit failures
+    std::string baseline;           // check's --baseline: SARIF then says what is new
     std::vector<std::string> check_options;  // passed on to each check as they were given
     std::vector<std::string> paths;
     std::vector<std::string> program_arguments;
@@ -174,6 +175,7 @@ bool parse_options(int argc, char** argv, GradeOptions& options, std::string& er
             if (name == "--time-limit" && !parse_seconds(value, options.time_limit))
                 options.time_limit = kCheckTimeLimit;
             // Check's own --fail-on; a bad kind is reported by check itself, as above.
+            if (name == "--baseline") options.baseline = value;
             if (name == "--fail-on") {
                 std::istringstream kinds(value);
                 for (std::string kind; std::getline(kinds, kind, ',');) options.fail_on.insert(kind);
@@ -297,6 +299,7 @@ int grade_main(int argc, char** argv) {
     run.jobs = std::max<unsigned>(1, std::min<unsigned>(settings.jobs, submissions.size()));
     run.seconds = static_cast<double>(monotonic_ms() - started_ms) / 1000;
     run.fail_on = options.fail_on;
+    run.baseline = options.baseline;
     // The whole report is composed first: stdout never holds half of one.
     std::ostringstream report;
     if (options.format == "json") write_grade_json(report, results, run);

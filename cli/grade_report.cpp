@@ -132,6 +132,7 @@ void write_grade_sarif(std::ostream& out, const std::vector<SubmissionResult>& r
                        const std::string& base_directory) {
     report::SarifLog log = report::check_sarif_log(run.fail_on);
     log.base_directory = base_directory;
+    log.compared_to_baseline = !run.baseline.empty();
     for (const SubmissionResult& result : results) {
         if (result.verdict == verdict::kCompileError) log.failed_files.push_back(result.program);
         else if (could_not_check(result)) log.unanalyzed.push_back({result.message, {result.program}});

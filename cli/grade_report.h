@@ -39,6 +39,7 @@ struct GradeRun {
     unsigned jobs = 1;
     double seconds = 0;
     std::set<std::string> fail_on;  // the checks' --fail-on: the kinds that fail; empty: all
+    std::string baseline;           // the checks' --baseline, or empty
 };
 
 // Did this program have findings, or could it not be checked at all?

@@ -4,7 +4,8 @@ them all. The SARIF log is validated against the OASIS SARIF 2.1.0 schema and ha
 scanning refuses several runs of one tool in one file) with each program's findings at its own
 source file; a program that does not compile is an error notification, not a result. The
 JUnit document has one test case per program, failing once per finding, or with its verdict
-when the program could not be checked; a correct program's case passes.
+when the program could not be checked; a correct program's case passes. With a baseline, the
+SARIF results say which findings are new.
 
 Usage: grade_ci.py BATON CACHE-DIR TESTCASES-DIR
 """
@@ -24,8 +25,8 @@ PROGRAMS = {"race.c": "seeds/race.c", "lock_order.c": "deadlock/lock_order.c",
 BROKEN = "int main(void) { return undeclared; }\n"
 
 
-def grade(baton, directory, fmt):
-    command = [baton, "check", "--format", fmt, "--time-limit", "3", "--max-executions", "50",
+def grade(baton, directory, fmt, extra=()):
+    command = [baton, "check", "--format", fmt, "--time-limit", "3", "--max-executions", "50", *extra,
                *sorted(PROGRAMS), "broken.c"]
     result = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=600)
     if result.returncode != 1:
@@ -95,6 +96,17 @@ def main():
             for problem in problems[:10]:
                 print("    " + problem)
             failed += bool(problems)
+        # A baseline that accepts race.c's findings: its results are unchanged, the others new.
+        subprocess.run([baton, "check", "--time-limit", "3", "--write-baseline", "baseline.json", "race.c"],
+                       cwd=directory, capture_output=True, timeout=300)
+        run = json.loads(grade(baton, directory, "sarif", ["--baseline", "baseline.json"]))["runs"][0]
+        states = {(os.path.basename(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
+                   r.get("baselineState")) for r in run["results"]}
+        problems = [] if states == {("race.c", "unchanged"), ("lock_order.c", "new")} else [f"baselineState {states}"]
+        print(("FAIL " if problems else "ok   ") + "--format sarif --baseline: accepted results are unchanged")
+        for problem in problems:
+            print("    " + problem)
+        failed += bool(problems)
     return 1 if failed else 0
 
 

@@ -1,5 +1,7 @@
 #include "cli/finding_stories.h"
 
+#include <algorithm>
+
 #include "report/story.h"
 #include "scheduler/lost_update.h"
 #include "scheduler/schedule.h"
@@ -8,19 +10,30 @@
 namespace baton::cli {
 namespace {
 
-// Runs `schedule` again with its trace recorded.
+// A hang's execution ran for the whole time limit. Its story is told from the same schedule
+// run for at most a second and kHangSteps steps: a loop that never ends shows in its first
+// turns as well as in its last, and a trace that long is still cheap to read.
+constexpr uint64_t kHangReplayMs = 1000;
+constexpr uint64_t kHangSteps = 200'000;
+
+// Runs `schedule` again with its trace recorded (a hang for a short while only).
 bool trace_schedule(const scheduler::RunRequest& base, const std::string& schedule,
-                    const std::vector<uint64_t>& preempt_on, scheduler::ExecutionOutcome& outcome,
+                    const std::vector<uint64_t>& preempt_on, bool hang, scheduler::ExecutionOutcome& outcome,
                     scheduler::Trace& trace) {
     std::vector<scheduler::Choice> choices;
     std::string error;
     if (!scheduler::parse_choices(schedule, choices, error)) return false;
     scheduler::RunRequest request = base;
     request.strategy = "guided";
-    request.plan = scheduler::format_plan({choices, {}});
     request.preempt_on = preempt_on;
     request.record_trace = true;
-    request.trace_limit = choices.size() + 10'000;
+    if (hang) {
+        if (choices.size() > kHangSteps) choices.resize(kHangSteps);
+        request.max_steps = request.max_steps ? std::min<uint64_t>(request.max_steps, kHangSteps) : kHangSteps;
+        request.time_limit_ms = request.time_limit_ms ? std::min(request.time_limit_ms, kHangReplayMs) : kHangReplayMs;
+    }
+    request.plan = scheduler::format_plan({choices, {}});
+    request.trace_limit = hang ? kHangSteps + 1 : choices.size() + 10'000;
     if (!scheduler::run_execution(request, outcome, error) || outcome.killed_by_parent ||
         outcome.find_record("diverged"))
         return false;
@@ -46,8 +59,8 @@ void tell_stories(const scheduler::RunRequest& base, std::vector<report::Finding
     report::TraceNames names = trace_names(symbolizer, converter);
     for (size_t i = 0; i < findings.size() && i < kToldFindings; ++i) {
         const nlohmann::json& record = records[i];
-        // A hang's execution ran for the whole time limit: telling it would cost as much again.
-        if (!record.is_object() || shown_by[i].schedule.empty() || record.value("kind", "") == "nontermination") continue;
+        if (!record.is_object() || shown_by[i].schedule.empty()) continue;
+        bool hang = record.value("kind", "") == "nontermination";
         scheduler::ExecutionOutcome outcome;
         scheduler::Trace trace;
         bool traced = false;
@@ -61,7 +74,7 @@ void tell_stories(const scheduler::RunRequest& base, std::vector<report::Finding
                 traced = true;
             }
         }
-        if (!traced) traced = trace_schedule(base, shown_by[i].schedule, shown_by[i].preempt_on, outcome, trace);
+        if (!traced) traced = trace_schedule(base, shown_by[i].schedule, shown_by[i].preempt_on, hang, outcome, trace);
         if (!traced) continue;
         converter.convert(outcome.records);  // the symbolizer learns where the modules are
         report::Story story = report::tell_story(record, trace, names);

@@ -14,7 +14,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,7 +41,8 @@ with baton-cc. baton check grades when it is given more than one PROGRAM, a dire
 or one of the options below.
 
 options:
-  --format FORMAT         text (a table, the default), json, jsonl or csv
+  --format FORMAT         text (a table, the default), json, jsonl, csv, or for CI sarif
+                          (one SARIF log) or junit (one test case per program)
   --jobs N                programs checked at once (default: the number of cores)
   --memory-limit MB       address space of each program's build and check (default: 2048)
   --compile-allowance S   seconds a program may take beyond --time-limit, to be built and
@@ -68,6 +71,8 @@ struct GradeOptions {
     unsigned shard_index = 1;
     unsigned shard_count = 1;
     double time_limit = kCheckTimeLimit;
+    std::set<std::string> fail_on;  // check's --fail-on, for the SARIF levels and JUnit failures
+    std::string baseline;           // check's --baseline: SARIF then says what is new
     std::vector<std::string> check_options;  // passed on to each check as they were given
     std::vector<std::string> paths;
     std::vector<std::string> program_arguments;
@@ -136,8 +141,9 @@ bool set_grading_option(const std::string& name, const std::string& value, Grade
         valid = parse_shard(value, options.shard_index, options.shard_count);
         if (!valid) error = "--shard needs I/N with 1 <= I <= N (e.g. 2/4), not '" + value + "'";
     } else if (name == "--format") {
-        valid = value == "text" || value == "json" || value == "jsonl" || value == "csv";
-        if (!valid) error = "--format must be text, json, jsonl or csv, not '" + value + "'";
+        valid = value == "text" || value == "json" || value == "jsonl" || value == "csv" || value == "sarif" ||
+                value == "junit";
+        if (!valid) error = "--format must be text, json, jsonl, csv, sarif or junit, not '" + value + "'";
         options.format = value;
     }
     return valid;
@@ -168,6 +174,12 @@ bool parse_options(int argc, char** argv, GradeOptions& options, std::string& er
             // reported by check itself (see validate_check_options).
             if (name == "--time-limit" && !parse_seconds(value, options.time_limit))
                 options.time_limit = kCheckTimeLimit;
+            // Check's own --fail-on; a bad kind is reported by check itself, as above.
+            if (name == "--baseline") options.baseline = value;
+            if (name == "--fail-on") {
+                std::istringstream kinds(value);
+                for (std::string kind; std::getline(kinds, kind, ',');) options.fail_on.insert(kind);
+            }
             // Passed on as written, so that check's own messages quote what the user typed.
             options.check_options.push_back(arg);
             if (arg == name && !is_flag(name)) options.check_options.push_back(value);
@@ -286,11 +298,15 @@ int grade_main(int argc, char** argv) {
     GradeRun run;
     run.jobs = std::max<unsigned>(1, std::min<unsigned>(settings.jobs, submissions.size()));
     run.seconds = static_cast<double>(monotonic_ms() - started_ms) / 1000;
+    run.fail_on = options.fail_on;
+    run.baseline = options.baseline;
     // The whole report is composed first: stdout never holds half of one.
     std::ostringstream report;
     if (options.format == "json") write_grade_json(report, results, run);
     else if (options.format == "jsonl") write_grade_jsonl(report, results);
     else if (options.format == "csv") write_grade_csv(report, results);
+    else if (options.format == "sarif") write_grade_sarif(report, results, run, std::filesystem::current_path().string());
+    else if (options.format == "junit") write_grade_junit(report, results, run);
     else write_grade_text(report, results, run);
     std::cout << report.str() << std::flush;
 

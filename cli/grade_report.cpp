@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include <fmt/format.h>
+
+#include "report/check_report.h"
+#include "report/junit.h"
+#include "report/sarif.h"
 
 namespace baton::cli {
 namespace {
@@ -65,12 +70,14 @@ std::string summary_line(const std::vector<SubmissionResult>& results, const Gra
                        run.seconds, run.jobs, run.jobs == 1 ? "" : "s");
 }
 
+bool could_not_check(const SubmissionResult& result) {
+    return result.verdict == verdict::kCompileError || result.verdict == verdict::kError ||
+           result.verdict == verdict::kTimeout;
+}
+
 }  // namespace
 
-bool needs_attention(const SubmissionResult& result) {
-    return !result.counts.empty() || result.verdict == verdict::kCompileError ||
-           result.verdict == verdict::kError || result.verdict == verdict::kTimeout;
-}
+bool needs_attention(const SubmissionResult& result) { return !result.counts.empty() || could_not_check(result); }
 
 void write_grade_text(std::ostream& out, const std::vector<SubmissionResult>& results,
                       const GradeRun& run) {
@@ -119,6 +126,44 @@ void write_grade_csv(std::ostream& out, const std::vector<SubmissionResult>& res
         out << fmt::format("{},{},{},{},{:.2f},{}\n", csv_field(result.program),
                            csv_field(result.verdict), csv_field(counts_compact(result.counts)),
                            result.executions, result.seconds, csv_field(result.message));
+}
+
+void write_grade_sarif(std::ostream& out, const std::vector<SubmissionResult>& results, const GradeRun& run,
+                       const std::string& base_directory) {
+    report::SarifLog log = report::check_sarif_log(run.fail_on);
+    log.base_directory = base_directory;
+    log.compared_to_baseline = !run.baseline.empty();
+    for (const SubmissionResult& result : results) {
+        if (result.verdict == verdict::kCompileError) log.failed_files.push_back(result.program);
+        else if (could_not_check(result)) log.unanalyzed.push_back({result.message, {result.program}});
+        for (report::Finding finding : result.details) {
+            // Code scanning shows a result where it is: the program, if no source line says.
+            if (!finding.location.known()) finding.location = {result.program};
+            log.findings.push_back(std::move(finding));
+        }
+    }
+    out << report::to_sarif(log).dump(2) << "\n";
+}
+
+void write_grade_junit(std::ostream& out, const std::vector<SubmissionResult>& results, const GradeRun& run) {
+    report::CheckSummary summary;
+    summary.fail_on = run.fail_on;
+    std::vector<report::JunitCase> cases;
+    for (const SubmissionResult& result : results) {
+        report::JunitCase test;
+        test.name = result.program;
+        test.classname = "baton.check";
+        test.seconds = result.seconds;
+        if (could_not_check(result)) test.failures.push_back({result.verdict, result.message, result.message});
+        for (const report::Finding& finding : result.details) {
+            if (!report::fails_run(finding, summary)) continue;
+            std::ostringstream text;
+            report::write_findings_text(text, {finding}, false);
+            test.failures.push_back({finding.kind, finding.message, text.str()});
+        }
+        cases.push_back(std::move(test));
+    }
+    out << report::to_junit("baton check", cases);
 }
 
 }  // namespace baton::cli

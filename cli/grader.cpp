@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli/limited_process.h"
+#include "report/json.h"
 
 namespace fs = std::filesystem;
 
@@ -381,6 +382,7 @@ void Grading::read_report(const LimitedProcess& process, SubmissionResult& resul
         nlohmann::json brief = {{"kind", kind}, {"message", finding.value("message", "")}};
         if (finding.contains("location")) brief["location"] = finding["location"];
         result.findings.push_back(std::move(brief));
+        result.details.push_back(report::finding_from_json(finding));
     }
     if (!result.findings.empty()) result.message = result.findings[0]["message"];
 }

@@ -174,20 +174,25 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
     return out;
 }
 
-nlohmann::json check_sarif(const std::vector<Finding>& findings, const CheckSummary& summary,
-                           const std::string& base_directory) {
+SarifLog check_sarif_log(const std::set<std::string>& fail_on) {
     SarifLog log;
     log.tool_version = "0.1.0";
     for (const FindingKind& kind : finding_kinds()) {
         std::string help = fmt::format("{}.\n\nReplay the finding with `baton replay` on the schedule `baton check` "
                                        "saved, and see `docs/findings/` in the baton sources.", kind.summary);
         // What fails the run is an error to code scanning; what does not is a note.
-        bool fails = summary.fail_on.empty() ? is_bug_kind(kind.id) : summary.fail_on.count(kind.id) > 0;
+        bool fails = fail_on.empty() ? is_bug_kind(kind.id) : fail_on.count(kind.id) > 0;
         log.rules.push_back({kind.id, kind.summary, help, fails ? "error" : "note"});
     }
+    log.fingerprint_key = kFingerprintKey;
+    return log;
+}
+
+nlohmann::json check_sarif(const std::vector<Finding>& findings, const CheckSummary& summary,
+                           const std::string& base_directory) {
+    SarifLog log = check_sarif_log(summary.fail_on);
     log.findings = findings;
     log.base_directory = base_directory;
-    log.fingerprint_key = kFingerprintKey;
     log.compared_to_baseline = !summary.baseline.empty();
     return to_sarif(log);
 }

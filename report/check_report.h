@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/finding.h"
+#include "report/sarif.h"
 
 namespace baton::report {
 
@@ -50,6 +51,9 @@ void write_check_text(std::ostream& out, const std::vector<Finding>& findings,
 void write_findings_text(std::ostream& out, const std::vector<Finding>& findings, bool color,
                          bool swimlanes = false);
 nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSummary& summary);
+// The SARIF log of `baton check` without results: its tool, one rule per finding kind (an
+// error when it fails the run, else a note) and its fingerprint key.
+SarifLog check_sarif_log(const std::set<std::string>& fail_on);
 // SARIF 2.1.0: one result per finding, the interleaving as codeFlows (report/sarif.h).
 // `base_directory` (absolute) is what relative file names are relative to.
 nlohmann::json check_sarif(const std::vector<Finding>& findings, const CheckSummary& summary,

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/markup.h"
 #include "report/swimlane.h"
 
 namespace baton::report {
@@ -97,20 +98,6 @@ constexpr const char* kScript = R"(
 })();
 )";
 
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string where(const SourceLocation& location) {
     if (!location.known()) return location.function;
     return location.file + ":" + std::to_string(location.line) +
@@ -121,41 +108,41 @@ std::string where(const SourceLocation& location) {
 
 std::string check_html(const std::vector<Finding>& findings, const CheckSummary& summary) {
     std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>baton check " +
-                       escape(summary.program) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n";
-    html += "<h1>baton check " + escape(summary.program) + "</h1>\n";
-    html += "<p class=\"summary\">verdict: <strong class=\"verdict-" + escape(summary.verdict) + "\">" +
-            escape(summary.verdict) + "</strong> — " + std::to_string(findings.size()) + " finding" +
+                       xml_escape(summary.program) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n";
+    html += "<h1>baton check " + xml_escape(summary.program) + "</h1>\n";
+    html += "<p class=\"summary\">verdict: <strong class=\"verdict-" + xml_escape(summary.verdict) + "\">" +
+            xml_escape(summary.verdict) + "</strong> — " + std::to_string(findings.size()) + " finding" +
             (findings.size() == 1 ? "" : "s") + "</p>\n";
     for (size_t i = 0; i < findings.size(); ++i) {
         const Finding& finding = findings[i];
         html += "<section class=\"finding\" id=\"finding-" + std::to_string(i + 1) + "\">\n";
-        html += "<h2><span class=\"kind\">[" + std::to_string(i + 1) + "] " + escape(finding.kind) + "</span> " +
-                escape(finding.message) + "</h2>\n";
-        html += "<p>at <code>" + escape(where(finding.location)) + "</code>";
+        html += "<h2><span class=\"kind\">[" + std::to_string(i + 1) + "] " + xml_escape(finding.kind) + "</span> " +
+                xml_escape(finding.message) + "</h2>\n";
+        html += "<p>at <code>" + xml_escape(where(finding.location)) + "</code>";
         if (std::string line = source_line(finding.location); !line.empty())
-            html += " <code class=\"src\">" + escape(line) + "</code>";
+            html += " <code class=\"src\">" + xml_escape(line) + "</code>";
         html += "</p>\n";
-        if (!finding.story.empty()) html += "<p class=\"story\">" + escape(finding.story) + "</p>\n";
+        if (!finding.story.empty()) html += "<p class=\"story\">" + xml_escape(finding.story) + "</p>\n";
         if (!finding.steps.empty()) {
             html += "<ol class=\"steps\">\n";
             for (const Step& step : finding.steps)
-                html += "<li>thread " + std::to_string(step.thread) + ": <code>" + escape(step_action(step)) +
-                        "</code> <small>" + escape(where(step.location)) + "</small>" +
-                        (step.note.empty() ? "" : "<br>" + escape(step.note)) + "</li>\n";
+                html += "<li>thread " + std::to_string(step.thread) + ": <code>" + xml_escape(step_action(step)) +
+                        "</code> <small>" + xml_escape(where(step.location)) + "</small>" +
+                        (step.note.empty() ? "" : "<br>" + xml_escape(step.note)) + "</li>\n";
             html += "</ol>\n<div class=\"lanes\" id=\"lanes-" + std::to_string(i) + "\"></div>\n";
         }
         for (const ThreadStack& stack : finding.stacks) {
-            html += "<p>thread " + std::to_string(stack.thread) + " " + escape(stack.role) + "</p><ul>";
-            for (const Frame& frame : stack.frames) html += "<li><code>" + escape(where(frame.location)) + "</code></li>";
+            html += "<p>thread " + std::to_string(stack.thread) + " " + xml_escape(stack.role) + "</p><ul>";
+            for (const Frame& frame : stack.frames) html += "<li><code>" + xml_escape(where(frame.location)) + "</code></li>";
             html += "</ul>\n";
         }
         if (!finding.schedule.empty())
-            html += "<p>replay: <code>baton replay " + escape(finding.schedule) + "</code></p>\n";
+            html += "<p>replay: <code>baton replay " + xml_escape(finding.schedule) + "</code></p>\n";
         html += "</section>\n";
     }
     html += "<h2>stats</h2>\n<table class=\"stats\">";
     html += "<tr><td>executions</td><td>" + std::to_string(summary.executions) + "</td></tr>";
-    html += "<tr><td>strategy</td><td>" + escape(summary.strategy) + "</td></tr>";
+    html += "<tr><td>strategy</td><td>" + xml_escape(summary.strategy) + "</td></tr>";
     html += "<tr><td>every interleaving explored</td><td>" + std::string(summary.complete ? "yes" : "no") + "</td></tr>";
     char seconds[32];
     snprintf(seconds, sizeof seconds, "%.1f", summary.seconds);

@@ -2,24 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace baton::report {
+#include "report/markup.h"
 
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
-            out += c;
-        }
-    }
-    return out;
-}
+namespace baton::report {
 
 std::string to_junit(const std::string& suite_name, const std::vector<JunitCase>& cases) {
     size_t failures = 0;

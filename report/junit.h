@@ -24,8 +24,4 @@ struct JunitCase {
 
 std::string to_junit(const std::string& suite_name, const std::vector<JunitCase>& cases);
 
-// `text` with &, <, >, " and ' escaped and the characters XML 1.0 forbids (control
-// characters other than tab and newline) dropped, so any program output stays well-formed.
-std::string xml_escape(const std::string& text);
-
 }  // namespace baton::report

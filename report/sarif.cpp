@@ -200,12 +200,15 @@ nlohmann::json to_sarif(const SarifLog& log) {
     nlohmann::json results = nlohmann::json::array();
     for (const Finding& finding : log.findings) results.push_back(result(finding, log, rule_index));
     nlohmann::json notifications = nlohmann::json::array();
-    for (const std::string& file : log.failed_files)
+    auto not_analyzed = [&](const std::string& file, const std::string& why) {
         notifications.push_back({{"level", "error"},
-                                 {"message", {{"text", "'" + file + "' did not compile; it was not analyzed"}}},
+                                 {"message", {{"text", "'" + file + "' " + why}}},
                                  {"locations", nlohmann::json::array({{{"physicalLocation",
                                                                          {{"artifactLocation", artifact(file)}}}}})}});
-    nlohmann::json invocation = {{"executionSuccessful", log.failed_files.empty()}};
+    };
+    for (const std::string& file : log.failed_files) not_analyzed(file, "did not compile; it was not analyzed");
+    for (const Note& input : log.unanalyzed) not_analyzed(input.location.file, "was not analyzed: " + input.message);
+    nlohmann::json invocation = {{"executionSuccessful", notifications.empty()}};
     if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
     nlohmann::json run = {{"tool", {{"driver", driver(log)}}},
                           {"invocations", nlohmann::json::array({invocation})},

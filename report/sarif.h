@@ -28,7 +28,9 @@ struct SarifLog {
     std::string information_uri;
     std::vector<SarifRule> rules;
     std::vector<Finding> findings;       // `kind` is the rule id
-    std::vector<std::string> failed_files;  // inputs the tool could not analyze
+    std::vector<std::string> failed_files;  // inputs that did not compile, so were not analyzed
+    // Other inputs the tool could not analyze: why (`message`) and which (`location.file`).
+    std::vector<Note> unanalyzed;
     std::string base_directory;          // absolute; relative file names are below it
     std::string fingerprint_key;         // partialFingerprints key for Finding::fingerprint
     // A baseline was applied: results say whether they are new or were already accepted

@@ -397,6 +397,131 @@ Story ending_story(const json& record, const Trace& trace, const TraceNames& nam
     return story;
 }
 
+// A hang: the thread the limit caught was running a loop. Its last steps repeat with some
+// period (one turn of the loop, compared by pc, operation and object); the locations a turn
+// reads and nobody writes during the loop are what it waits for in vain. A thread with no
+// visible step at the end (no synchronization, atomic or racy access) loops on its own state.
+struct Loop {
+    size_t first = 0, period = 0;  // the loop's first step (a trace index), steps per turn
+    std::vector<size_t> turn;      // the last turn's steps
+    size_t turns = 0;
+};
+
+std::optional<Loop> find_loop(const Trace& trace, uint32_t thread) {
+    constexpr size_t kMaxPeriod = 64, kLookBack = 4096;
+    std::vector<size_t> own;  // the thread's last steps, newest first
+    for (size_t i = trace.steps.size(); i-- > 0 && own.size() < kLookBack;)
+        if (trace.steps[i].choice.thread == thread) own.push_back(i);
+    auto same = [&](size_t a, size_t b) {
+        const TraceStep& x = trace.steps[own[a]];
+        const TraceStep& y = trace.steps[own[b]];
+        return x.pc == y.pc && x.op.kind == y.op.kind && x.op.object == y.op.object;
+    };
+    for (size_t period = 1; period <= kMaxPeriod && 2 * period <= own.size(); ++period) {
+        size_t length = 0;  // how far back the steps repeat with this period
+        while (length + period < own.size() && same(length, length + period)) ++length;
+        if (length < period) continue;
+        Loop loop;
+        loop.period = period;
+        loop.first = own[length + period - 1];
+        loop.turns = (length + period) / period;
+        for (size_t k = period; k-- > 0;) loop.turn.push_back(own[k]);
+        return loop;
+    }
+    return std::nullopt;
+}
+
+Story hang_story(const json& record, const Trace& trace, const TraceNames& names) {
+    auto thread = static_cast<uint32_t>(number(record, "thread"));
+    SourceLocation where = record_location(record, names);
+    std::string at = where.known() ? fmt::format(" at {}:{}", where.file, where.line) : "";
+    std::optional<Loop> loop = find_loop(trace, thread);
+    size_t last_own = SIZE_MAX;
+    for (size_t i = trace.steps.size(); i-- > 0;)
+        if (trace.steps[i].choice.thread == thread) {
+            last_own = i;
+            break;
+        }
+    // A loop with visible steps must reach to the end of the trace to be the one that hangs.
+    bool stepless = last_own == SIZE_MAX || trace.steps.size() - last_own > 64 || !loop;
+    if (stepless) {
+        Story story = ending_story(record, trace, names);
+        story.summary = last_own == SIZE_MAX
+                            ? fmt::format("thread {} never reached a visible operation (synchronization, an atomic, a "
+                                          "racy access): it loops{} on its own state and did not end within the limit",
+                                          thread, at)
+                            : fmt::format("after its step {} (the {}) thread {} reached no visible operation "
+                                          "(synchronization, an atomic, a racy access): it loops{} on its own state "
+                                          "and did not end within the limit",
+                                          last_own + 1, scheduler::op_name(trace.steps[last_own].op.kind), thread, at);
+        return story;
+    }
+    // The limit may have caught the thread inside the runtime, between two steps: the loop is
+    // where its steps are.
+    if (SourceLocation step_at = names.location(trace.steps[loop->turn.front()].pc); step_at.known()) {
+        where = step_at;
+        at = fmt::format(" at {}:{}", where.file, where.line);
+    }
+    Story story;
+    Selection selection(trace, names);
+    // What a turn reads, and whether anyone else writes it while the loop runs.
+    std::vector<uint64_t> read, written_by_loop;
+    for (size_t i : loop->turn) {
+        const TraceStep& step = trace.steps[i];
+        if (!is_access(step.op.kind)) continue;
+        std::vector<uint64_t>& list = is_write(step.op.kind) ? written_by_loop : read;
+        if (std::find(list.begin(), list.end(), step.op.object) == list.end()) list.push_back(step.op.object);
+    }
+    std::vector<std::string> unchanged, changing;
+    for (uint64_t object : read) {
+        if (std::find(written_by_loop.begin(), written_by_loop.end(), object) != written_by_loop.end()) continue;
+        std::string name = in_quotes(names.object(object));
+        std::optional<size_t> other_write, before;
+        for (size_t i = 0; i < trace.steps.size(); ++i) {
+            const TraceStep& step = trace.steps[i];
+            if (!is_write(step.op.kind) || !same_location(step.op.object, object)) continue;
+            if (i < loop->first) before = i;
+            else if (step.choice.thread != thread) other_write = i;
+        }
+        if (before) selection.add(*before, fmt::format("the last write to {} before the loop", name));
+        if (other_write) {
+            selection.add(*other_write, fmt::format("thread {} writes {} while the loop runs",
+                                                    trace.steps[*other_write].choice.thread, name));
+            changing.push_back(name);
+        } else {
+            std::optional<uint64_t> value;
+            for (size_t i : loop->turn)
+                if (same_location(trace.steps[i].op.object, object) && trace.steps[i].value) value = trace.steps[i].value;
+            unchanged.push_back(value ? fmt::format("{} (= {})", name, static_cast<int64_t>(*value)) : name);
+        }
+    }
+    selection.add(loop->first, fmt::format("thread {}'s loop begins: the same {} step{}, {} times over", thread,
+                                           loop->period, loop->period == 1 ? "" : "s", loop->turns));
+    for (size_t i : loop->turn) selection.add(i, "");
+    selection.add(loop->turn.front(), "the last turn the trace shows");
+    story.steps = selection.take();
+    Step end;
+    end.thread = static_cast<int>(thread);
+    end.op = "running";
+    end.location = where;
+    end.note = text(record, "message");
+    story.steps.push_back(end);
+    std::string loops = fmt::format("thread {} loops{} from step {} on", thread, at, loop->first + 1);
+    if (!unchanged.empty())
+        story.summary = fmt::format("{}, re-reading {}, which no other thread writes while it loops: the loop "
+                                    "waits for a change nobody will make",
+                                    loops, fmt::join(unchanged, ", "));
+    else if (!changing.empty())
+        story.summary = fmt::format("{}; other threads still change {}: the execution was making progress "
+                                    "when the limit ran out (a longer --time-limit may let it end)",
+                                    loops, fmt::join(changing, ", "));
+    else
+        story.summary = fmt::format("{}, its turns reading nothing another thread writes: it did not end "
+                                    "within the limit",
+                                    loops);
+    return story;
+}
+
 }  // namespace
 
 Step trace_step(const Trace& trace, size_t index, const TraceNames& names) {
@@ -418,8 +543,8 @@ Story tell_story(const json& record, const Trace& trace, const TraceNames& names
     if (kind == "data-race") return race_story(record, trace, names);
     if (kind == "deadlock" || kind == "livelock") return no_progress_story(record, trace, names);
     if (kind == "lock-misuse") return misuse_story(record, trace, names);
-    if (kind == "assertion-failure" || kind == "crash" || kind == "nontermination")
-        return ending_story(record, trace, names);
+    if (kind == "nontermination") return hang_story(record, trace, names);
+    if (kind == "assertion-failure" || kind == "crash") return ending_story(record, trace, names);
     return {};
 }
 

@@ -10,7 +10,9 @@
 //                      (a condition variable's earlier signals: the lost wakeup)
 //   livelock           the spinning thread's reads and the last write to what it spins on
 //   lock-misuse        the steps on the misused object, then the misuse
-//   assertion-failure, crash, nontermination: the last steps before it
+//   nontermination     the loop the running thread was caught in: one turn's steps and what it
+//                      re-reads that no other thread writes; or that it reached no visible step
+//   assertion-failure, crash: the last steps before it
 // Pure: the caller names objects and program counters (a symbolizer), so it is testable on
 // hand-built traces.
 #pragma once

@@ -47,7 +47,8 @@ TEST(HtmlReport, RendersTheSwimlanesInHeadlessChromium) {
     EXPECT_EQ(html.find("https://"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
     EXPECT_EQ(html.find(" src="), std::string::npos);
-    EXPECT_NE(html.find("thread 1 holds 'a' and waits"), std::string::npos) << "the story";
+    // The story as a paragraph, its quotes escaped as in XML (report/markup.h).
+    EXPECT_NE(html.find("<p class=\"story\">thread 1 holds &apos;a&apos; and waits"), std::string::npos) << "the story";
 
     std::string browser = chromium();
     if (browser.empty()) GTEST_SKIP() << "chromium is not installed (scripts/bootstrap installs it)";

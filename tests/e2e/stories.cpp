@@ -3,6 +3,7 @@
 // what, and the saved schedule replays the told execution.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <regex>
 
@@ -108,6 +109,51 @@ TEST(Stories, LivelockNamesTheSpinAndTheVariable) {
     EXPECT_TRUE(std::regex_search(story, std::regex(R"(thread \d+ spins re-reading '\w+' \(= -?\d+\), which no thread left will ever write)")))
         << story;
     EXPECT_EQ(livelock->at("steps").back()["op"], "busy-wait") << livelock->dump(2);
+}
+
+TEST(Stories, LivelockOnAnAtomicNamesTheFlag) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/cpp/atomic_spin_forever.cpp", "json");
+    const nlohmann::json* livelock = finding_of(checked.report, "livelock");
+    ASSERT_NE(livelock, nullptr) << checked.result.out;
+    EXPECT_TRUE(std::regex_search(livelock->value("story", ""), std::regex(R"(spins re-reading 'go' \(= 0\))")))
+        << livelock->dump(2);
+}
+
+// `baton check` on a testcase that hangs, with a 2 s time limit and one execution: its
+// nontermination, whose story must match `story` and end where the thread was running.
+nlohmann::json told_hang(const TempDir& directory, const std::string& testcase, const std::string& story) {
+    Checked checked = check(directory, testcase, "json", {"--time-limit", "2", "--max-executions", "1"});
+    const nlohmann::json* hang = finding_of(checked.report, "nontermination");
+    if (!hang) {
+        ADD_FAILURE() << "no nontermination in " << testcase << ":\n" << checked.result.out << checked.result.err;
+        return nlohmann::json::object();
+    }
+    EXPECT_TRUE(std::regex_search(hang->value("story", ""), std::regex(story))) << hang->dump(2);
+    EXPECT_EQ(hang->at("steps").back()["op"], "running") << hang->dump(2);
+    return *hang;
+}
+
+// A hang is told from a short run of its schedule, not from another full time limit: the
+// check's time limit is spent once, and the story names the loop and the flag.
+TEST(Stories, HangNamesTheLoopAndTheFlagNobodySets) {
+    TempDir directory;
+    auto started = std::chrono::steady_clock::now();
+    nlohmann::json hang = told_hang(directory, "testcases/robustness/poll_counting_forever.c",
+                                    R"(^thread 1 loops at \S*poll_counting_forever.c:21 from step \d+ on, )"
+                                    R"(re-reading 'go' \(= 0\), which no other thread writes while it loops)");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    bool polls = false;
+    for (const nlohmann::json& step : hang.value("steps", nlohmann::json::array()))
+        polls |= step.value("target", "") == "polls";
+    EXPECT_TRUE(polls) << "a turn of the loop counts a poll: " << hang.dump(2);
+    EXPECT_LT(seconds, 12) << "the story must not cost the time limit again and again";
+}
+
+TEST(Stories, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
+    TempDir directory;
+    told_hang(directory, "testcases/robustness/busy_loop_forever.c",
+              R"(thread 1 reached no visible operation .* it loops at \S*busy_loop_forever.c:10 on its own state)");
 }
 
 TEST(Stories, MisuseAndAssertionAndCrashEndWithTheFailingStep) {

@@ -2,7 +2,9 @@
 
 #include "report/baseline.h"
 #include "report/check_report.h"
+#include "report/json.h"
 #include "report/junit.h"
+#include "report/markup.h"
 #include "report/runtime_findings.h"
 
 using baton::report::signed_value;
@@ -37,6 +39,32 @@ TEST(CheckJson, HasTheContractFields) {
     EXPECT_EQ(json["stats"]["executions"], 3);
     EXPECT_EQ(json["stats"]["complete"], false);
     EXPECT_DOUBLE_EQ(json["stats"]["seconds"].get<double>(), 1.23);
+}
+
+// Grading reads each program's JSON report back into findings (for its SARIF and JUnit): what
+// check_json writes, finding_from_json restores.
+TEST(CheckJson, ReadsBackWhatItWrites) {
+    baton::report::Finding finding;
+    finding.kind = "deadlock";
+    finding.message = "thread 1 waits for mutex 'b', held by thread 2";
+    finding.location = {"lock_order.c", 14, 5, "transfer"};
+    finding.steps.push_back({1, "lock", "a", std::nullopt, {"lock_order.c", 13, 5, "transfer"}, 6, "thread 1 takes 'a'"});
+    finding.steps.push_back({2, "write", "x", -3, {"lock_order.c", 20, 0, ""}, 0, ""});
+    finding.stacks.push_back({2, "waits for mutex 'a'", {{{"lock_order.c", 24, 5, "other"}, "", 0}}});
+    finding.notes.push_back({"thread 1 was created here", {"lock_order.c", 34, 5, "main"}});
+    finding.story = "no thread can go on";
+    finding.schedule = "lock_order.c.baton-schedule";
+    finding.found_in = "execution 1";
+    finding.fingerprint = "0123456789abcdef";
+    finding.accepted_by = "base.json";
+    baton::report::CheckSummary summary{.program = "lock_order.c", .verdict = "bug"};
+    nlohmann::json written = baton::report::check_json({finding}, summary)["findings"][0];
+    baton::report::Finding read = baton::report::finding_from_json(written);
+    EXPECT_EQ(baton::report::check_json({read}, summary)["findings"][0], written);
+    EXPECT_EQ(read.steps[1].value, -3);
+    EXPECT_FALSE(read.steps[0].value.has_value());
+    // What is not a report reads as an empty finding, not a crash.
+    EXPECT_TRUE(baton::report::finding_from_json(nlohmann::json::parse(R"({"kind": 3, "steps": "no"})")).kind.empty());
 }
 
 TEST(CheckFingerprint, IgnoresThreadIdsValuesAndAddresses) {

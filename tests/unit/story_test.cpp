@@ -146,4 +146,57 @@ TEST(Story, AssertionFailureEndsWithTheFailingStep) {
     EXPECT_EQ(story.summary, "thread 1 fails its assertion here after thread 2's write of 'counter' at step 2");
 }
 
+// A hang: the running thread's last steps repeat (load the flag, count a poll); nobody else
+// writes the flag during the loop, so the story names it and its value.
+TEST(Story, HangNamesTheLoopAndWhatNobodyChanges) {
+    Trace trace;
+    add(trace, 0, OpKind::AtomicStore, kFlag, 30, 0);
+    add(trace, 0, OpKind::ThreadJoin, 2, 31);
+    for (int turn = 0; turn < 5; ++turn) {
+        add(trace, 1, OpKind::AtomicLoad, kFlag, 12, 0);
+        add(trace, 1, OpKind::AtomicRmw, kCounter, 12, turn + 1);
+    }
+    nlohmann::json record = {{"kind", "nontermination"}, {"thread", 1}, {"message", "ran out of time"},
+                             {"stack", {12}}};
+    Story story = baton::report::tell_story(record, trace, names());
+    EXPECT_EQ(story.summary, "thread 1 loops at t.c:12 from step 3 on, re-reading 'flag' (= 0), which no other "
+                             "thread writes while it loops: the loop waits for a change nobody will make");
+    ASSERT_GE(story.steps.size(), 4u);
+    EXPECT_EQ(story.steps.front().op, "atomic-store");  // the last write before the loop
+    EXPECT_NE(story.steps[1].note.find("loop begins: the same 2 steps, 5 times over"), std::string::npos)
+        << story.steps[1].note;
+    EXPECT_EQ(story.steps.back().op, "running");
+    EXPECT_EQ(story.steps.back().location.line, 12);
+}
+
+// The flag the loop reads changes under it: the execution was going somewhere.
+TEST(Story, HangWhoseLoopSeesChangesSaysItWasMakingProgress) {
+    Trace trace;
+    for (int turn = 0; turn < 4; ++turn) {
+        add(trace, 1, OpKind::AtomicLoad, kFlag, 12, turn);
+        add(trace, 2, OpKind::AtomicStore, kFlag, 40, turn + 1);
+    }
+    nlohmann::json record = {{"kind", "nontermination"}, {"thread", 1}, {"stack", {12}}};
+    Story story = baton::report::tell_story(record, trace, names());
+    EXPECT_NE(story.summary.find("other threads still change 'flag': the execution was making progress"),
+              std::string::npos)
+        << story.summary;
+}
+
+// No visible step after the thread's start: a loop on its own state.
+TEST(Story, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
+    Trace trace;
+    add(trace, 0, OpKind::ThreadCreate, 2, 15);
+    add(trace, 0, OpKind::ThreadJoin, 2, 16);
+    add(trace, 1, OpKind::Start, 2, 0);
+    nlohmann::json record = {{"kind", "nontermination"}, {"thread", 1}, {"message", "ran out of time"},
+                             {"stack", {10}}};
+    Story story = baton::report::tell_story(record, trace, names());
+    EXPECT_EQ(story.summary, "after its step 3 (the start) thread 1 reached no visible operation (synchronization, "
+                             "an atomic, a racy access): it loops at t.c:10 on its own state and did not end within "
+                             "the limit");
+    EXPECT_EQ(story.steps.back().op, "running");
+    EXPECT_EQ(story.steps.back().location.line, 10);
+}
+
 }  // namespace

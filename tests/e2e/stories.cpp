@@ -150,6 +150,15 @@ TEST(Stories, HangNamesTheLoopAndTheFlagNobodySets) {
     EXPECT_LT(seconds, 12) << "the story must not cost the time limit again and again";
 }
 
+// mutual.c takes longer than 2 s, but is not stuck: its spins are parked and woken by the
+// other thread's writes of 'turn', which the story says.
+TEST(Stories, SlowButNotStuckSaysItWasMakingProgress) {
+    TempDir directory;
+    told_hang(directory, "testcases/seeds/mutual.c",
+              R"(^thread \d loops at \S*mutual.c:\d+ from step \d+ on; other threads still change 'turn': )"
+              R"(the execution was making progress when the limit ran out)");
+}
+
 TEST(Stories, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
     TempDir directory;
     told_hang(directory, "testcases/robustness/busy_loop_forever.c",

@@ -408,9 +408,9 @@ struct Loop {
 };
 
 std::optional<Loop> find_loop(const Trace& trace, uint32_t thread) {
-    constexpr size_t kMaxPeriod = 64, kLookBack = 4096;
-    std::vector<size_t> own;  // the thread's last steps, newest first
-    for (size_t i = trace.steps.size(); i-- > 0 && own.size() < kLookBack;)
+    constexpr size_t kMaxPeriod = 64;
+    std::vector<size_t> own;  // the thread's steps, newest first (a told hang's trace is short)
+    for (size_t i = trace.steps.size(); i-- > 0;)
         if (trace.steps[i].choice.thread == thread) own.push_back(i);
     auto same = [&](size_t a, size_t b) {
         const TraceStep& x = trace.steps[own[a]];
@@ -465,10 +465,14 @@ Story hang_story(const json& record, const Trace& trace, const TraceNames& names
     Story story;
     Selection selection(trace, names);
     // What a turn reads, and whether anyone else writes it while the loop runs.
-    std::vector<uint64_t> read, written_by_loop;
+    // A spin the runtime parked reads what it spins on, and a parked thread runs again only
+    // once another thread has written what it read: a turn that is a busy-wait was woken by a
+    // write, traced or not (plain writes are steps only on locations already found racy).
+    std::vector<uint64_t> read, written_by_loop, woken;
     for (size_t i : loop->turn) {
         const TraceStep& step = trace.steps[i];
-        if (!is_access(step.op.kind)) continue;
+        if (step.op.kind == OpKind::BusyWait) woken.push_back(step.op.object);
+        if (!is_access(step.op.kind) && step.op.kind != OpKind::BusyWait) continue;
         std::vector<uint64_t>& list = is_write(step.op.kind) ? written_by_loop : read;
         if (std::find(list.begin(), list.end(), step.op.object) == list.end()) list.push_back(step.op.object);
     }
@@ -487,6 +491,8 @@ Story hang_story(const json& record, const Trace& trace, const TraceNames& names
         if (other_write) {
             selection.add(*other_write, fmt::format("thread {} writes {} while the loop runs",
                                                     trace.steps[*other_write].choice.thread, name));
+            changing.push_back(name);
+        } else if (std::find(woken.begin(), woken.end(), object) != woken.end()) {
             changing.push_back(name);
         } else {
             std::optional<uint64_t> value;

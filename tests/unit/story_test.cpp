@@ -183,6 +183,22 @@ TEST(Story, HangWhoseLoopSeesChangesSaysItWasMakingProgress) {
         << story.summary;
 }
 
+// A spin the runtime parks and other threads' writes wake (strict alternation run out of
+// time): its busy-wait steps read what it spins on, which others change.
+TEST(Story, HangOfAParkedSpinThatOthersWakeWasMakingProgress) {
+    Trace trace;
+    // The writes that woke it are not steps: the flag was not yet found racy.
+    for (int turn = 0; turn < 3; ++turn) {
+        add(trace, 1, OpKind::BusyWait, kFlag, 15);
+        add(trace, 2, OpKind::AtomicRmw, kCounter, 26, turn);
+    }
+    nlohmann::json record = {{"kind", "nontermination"}, {"thread", 1}, {"stack", {15}}};
+    Story story = baton::report::tell_story(record, trace, names());
+    EXPECT_EQ(story.summary, "thread 1 loops at t.c:15 from step 1 on; other threads still change 'flag': the "
+                             "execution was making progress when the limit ran out (a longer --time-limit may let "
+                             "it end)");
+}
+
 // No visible step after the thread's start: a loop on its own state.
 TEST(Story, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
     Trace trace;

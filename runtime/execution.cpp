@@ -296,6 +296,22 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     }
 }
 
+namespace {
+
+// Fairness, as an operating system's time slice gives it: a thread that has taken this many
+// steps in a row while another thread could run is asked to let it. A poller that counts its
+// polls makes progress, so it is not parked as a spin, and would otherwise starve the thread
+// that sets its flag: a correct program reported as a hang.
+constexpr uint32_t kFairSteps = 1000;
+
+bool another_can_run(const std::vector<scheduler::Option>& options, ThreadId self) {
+    for (const scheduler::Option& option : options)
+        if (option.kind == scheduler::Option::Kind::Run && option.thread != self) return true;
+    return false;
+}
+
+}  // namespace
+
 void Execution::schedule() {
     Thread& self = *current_;
     in_schedule_ = true;
@@ -305,7 +321,8 @@ void Execution::schedule() {
     if (++steps_ > max_steps_) report_step_bound();
     size_t pick = 0;
     if (options_.size() > 1 || strategy_->sees_every_step()) {
-        pick = strategy_->choose(options_, self.id, self.parked_for_spin);
+        bool let_others = self.parked_for_spin || (run_length_ >= kFairSteps && another_can_run(options_, self.id));
+        pick = strategy_->choose(options_, self.id, let_others);
         if (pick == scheduler::kStopDiverged || pick == scheduler::kStopSleepBlocked ||
             pick == scheduler::kStopPlanEnded)
             end_guided_execution(pick);
@@ -313,6 +330,7 @@ void Execution::schedule() {
     }
     in_schedule_ = false;
     scheduler::Option option = options_[pick];
+    run_length_ = option.thread == self.id ? run_length_ + 1 : 0;
     schedule_.add({option.thread, option.kind});
     trace_.step(option, threads_[option.thread]->op_pc, options_);
     Thread& next = *threads_[option.thread];

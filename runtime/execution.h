@@ -137,6 +137,7 @@ private:
     uint64_t now_ = 0;
     uint32_t parked_count_ = 0;
     uint32_t live_count_ = 0;
+    uint32_t run_length_ = 0;  // steps the current thread has taken in a row
     scheduler::ScheduleWriter schedule_;  // every step's choice (scheduler/schedule.h)
     TraceRecorder trace_;
     std::vector<uintptr_t> preempt_granules_;  // sorted; see preempts_at

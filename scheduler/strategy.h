@@ -41,7 +41,8 @@ public:
 
     // Picks an index into `options` (never empty; sorted by thread, Run options first for each
     // thread). `current` is the thread that reached the scheduling point; `current_spinning` says
-    // it was just parked as a busy-wait, so running it again would be pointless.
+    // it should let another thread go: it was just parked as a busy-wait, so running it again
+    // would be pointless, or it has run many steps in a row while others could (fairness).
     virtual size_t choose(std::span<const Option> options, ThreadId current,
                           bool current_spinning) = 0;
 

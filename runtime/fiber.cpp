@@ -152,10 +152,24 @@ void Fiber::stack_pool_range(uintptr_t& begin, uintptr_t& end) {
 }
 
 void Fiber::zero_pool_stacks(uint64_t slots) {
-    for (; slots; slots &= slots - 1) {
+    if (!slots) return;
+    // One mincore call over the span from the lowest slot to the highest (the lowest free
+    // slot is taken first, so they are mostly adjacent): a system call per stack cost more
+    // than the zeroing. Guard pages are never resident, so never written.
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(slots));
+    unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(slots));
+    uintptr_t begin = g_pool_base + first * kPoolSlotSize + kGuardSize;
+    uintptr_t end = g_pool_base + (last + 1) * kPoolSlotSize;
+    static_assert(kPoolSlotSize % kPageSize == 0);
+    unsigned char resident[16 * kPoolSlotSize / kPageSize];  // runs on the main thread's stack
+    if (static_cast<unsigned>(__builtin_popcountll(slots)) * 2 >= last - first + 1) {
+        zero_resident_pages(reinterpret_cast<void*>(begin), end - begin, resident, sizeof resident);
+        return;
+    }
+    for (; slots; slots &= slots - 1) {  // few slots, far apart
         auto slot = static_cast<unsigned>(__builtin_ctzll(slots));
         zero_resident_pages(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize),
-                            kDefaultStackSize);
+                            kDefaultStackSize, resident, sizeof resident);
     }
 }
 

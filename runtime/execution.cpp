@@ -401,7 +401,7 @@ void Execution::report_abrupt_end() {
     leave_server();  // the process ends for real: nothing can be trusted to reset
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
-    trace_.flush();
+    trace_.flush(/*exact=*/true);
 }
 
 void Execution::stop() {

@@ -409,10 +409,11 @@ void end_served_execution(int status) {
     if (!g_state || g_leaving || g_state->executions == 0) return;
     idle_watchdog();
     char line[256];
-    if (g_unresettable)
-        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"unresettable\":\"%s\"}\n", status, g_unresettable);
-    else
-        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d}\n", status);
+    // "trace": the size of the trace at the start of the trace file, which is not cut to it.
+    int n = snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"trace\":%llu", status,
+                     static_cast<unsigned long long>(execution().trace_bytes()));
+    if (g_unresettable) n += snprintf(line + n, sizeof line - n, ",\"unresettable\":\"%s\"", g_unresettable);
+    snprintf(line + n, sizeof line - n, "}\n");
     send_line(line);
     if (g_unresettable) return;  // the caller ends the process
     if (read_thread_pointer() != g_state->main_tcb) write_thread_pointer(g_state->main_tcb);

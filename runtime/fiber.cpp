@@ -8,7 +8,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <new>
 
 #include "runtime/fatal.h"
@@ -46,6 +48,19 @@ constexpr size_t kPoolSlotSize = Fiber::kDefaultStackSize + kGuardSize;
 uintptr_t g_pool_base = 0;
 uint64_t g_pool_in_use = 0;   // bit i: slot i holds a live fiber's stack
 uint64_t g_pool_touched = 0;  // bit i: slot i was used since the process started
+
+// Which pages of the pool's slots are resident, as zero_pool_stacks last saw them. Pool
+// pages are zeroed, never given back, and become resident only through a page fault: while
+// the process has taken no fault since, the bits are still right, and zeroing a stack needs
+// no mincore (a system call walking 8 MiB of page tables per stack). Outlives resets.
+constexpr size_t kSlotPages = Fiber::kDefaultStackSize / 4096;
+struct ResidentPages {
+    uint64_t faults = ~uint64_t{0};  // the process's page faults when the bits were read
+    uint64_t known = 0;              // bit i: slot i's bits are right
+    uint64_t bits[kPoolSlots][(kSlotPages + 63) / 64];
+};
+ResidentPages* g_resident = nullptr;
+constexpr size_t kResidentBytes = (sizeof(ResidentPages) + kPageSize - 1) & ~(kPageSize - 1);
 
 using AllocateTls = void* (*)(void*);
 using DeallocateTls = void (*)(void*, bool);
@@ -181,10 +196,12 @@ void unmap_stack(void* mapping, size_t size) {
 
 void Fiber::reserve_stack_pool() {
     if (g_pool_base) return;
-    void* pool = mmap(nullptr, kPoolSlots * kPoolSlotSize, PROT_READ | PROT_WRITE,
+    void* pool = mmap(nullptr, kPoolSlots * kPoolSlotSize + kResidentBytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (pool == MAP_FAILED) return;  // every stack is mapped on its own
     g_pool_base = reinterpret_cast<uintptr_t>(pool);
+    // After the slots, in the same mapping, which a snapshot leaves out (stack_pool_range).
+    g_resident = new (reinterpret_cast<void*>(g_pool_base + kPoolSlots * kPoolSlotSize)) ResidentPages();
     for (size_t slot = 0; slot < kPoolSlots; ++slot)
         mprotect(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize), kGuardSize, PROT_NONE);
 }
@@ -193,29 +210,72 @@ uint64_t Fiber::stack_pool_touched() { return g_pool_touched; }
 
 void Fiber::stack_pool_range(uintptr_t& begin, uintptr_t& end) {
     begin = g_pool_base;
-    end = g_pool_base ? g_pool_base + kPoolSlots * kPoolSlotSize : 0;
+    end = g_pool_base ? g_pool_base + kPoolSlots * kPoolSlotSize + kResidentBytes : 0;
 }
+
+namespace {
+
+uint64_t page_faults() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<uint64_t>(usage.ru_minflt) + static_cast<uint64_t>(usage.ru_majflt);
+}
+
+char* slot_stack(unsigned slot) { return reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize); }
+
+// Zeroes the pages of `slot` that the bits say are resident.
+void zero_known_pages(unsigned slot) {
+    const uint64_t* bits = g_resident->bits[slot];
+    for (size_t word = 0; word < std::size(g_resident->bits[slot]); ++word)
+        for (uint64_t set = bits[word]; set; set &= set - 1)
+            store_zeros(slot_stack(slot) + (word * 64 + static_cast<unsigned>(__builtin_ctzll(set))) * kPageSize, kPageSize);
+}
+
+// Asks the kernel which pages of `slots` are resident, zeroes those and notes them: one
+// mincore over the span from the lowest slot to the highest (the lowest free slot is taken
+// first, so they are mostly adjacent), as a system call per stack cost more than the zeroing.
+void scan_and_zero(uint64_t slots) {
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(slots));
+    unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(slots));
+    static_assert(kPoolSlotSize % kPageSize == 0);
+    constexpr size_t kSlotSpan = kPoolSlotSize / kPageSize;  // a guard page, then the stack
+    unsigned char resident[16 * kSlotSpan];  // runs on the main thread's stack
+    for (unsigned from = first; from <= last; from += 16) {
+        unsigned to = std::min(last + 1, from + 16);
+        auto* at = reinterpret_cast<unsigned char*>(g_pool_base + from * kPoolSlotSize);
+        if (mincore(at, (to - from) * kPoolSlotSize, resident) != 0) {
+            for (unsigned slot = from; slot < to; ++slot)  // cannot tell: everything
+                if (slots >> slot & 1) store_zeros(slot_stack(slot), Fiber::kDefaultStackSize);
+            if (g_resident) g_resident->known &= ~slots;
+            continue;
+        }
+        for (unsigned slot = from; slot < to; ++slot) {
+            if (!(slots >> slot & 1)) continue;
+            const unsigned char* pages = resident + (slot - from) * kSlotSpan + 1;  // past the guard
+            if (g_resident) std::fill(std::begin(g_resident->bits[slot]), std::end(g_resident->bits[slot]), 0);
+            for (size_t page = 0; page < kSlotPages; ++page) {
+                if (!(pages[page] & 1)) continue;
+                store_zeros(slot_stack(slot) + page * kPageSize, kPageSize);
+                if (g_resident) g_resident->bits[slot][page / 64] |= uint64_t{1} << (page % 64);
+            }
+            if (g_resident) g_resident->known |= uint64_t{1} << slot;
+        }
+    }
+}
+
+}  // namespace
 
 void Fiber::zero_pool_stacks(uint64_t slots) {
     if (!slots) return;
-    // One mincore call over the span from the lowest slot to the highest (the lowest free
-    // slot is taken first, so they are mostly adjacent): a system call per stack cost more
-    // than the zeroing. Guard pages are never resident, so never written.
-    unsigned first = static_cast<unsigned>(__builtin_ctzll(slots));
-    unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(slots));
-    uintptr_t begin = g_pool_base + first * kPoolSlotSize + kGuardSize;
-    uintptr_t end = g_pool_base + (last + 1) * kPoolSlotSize;
-    static_assert(kPoolSlotSize % kPageSize == 0);
-    unsigned char resident[16 * kPoolSlotSize / kPageSize];  // runs on the main thread's stack
-    if (static_cast<unsigned>(__builtin_popcountll(slots)) * 2 >= last - first + 1) {
-        zero_resident_pages(reinterpret_cast<void*>(begin), end - begin, resident, sizeof resident);
-        return;
-    }
-    for (; slots; slots &= slots - 1) {  // few slots, far apart
-        auto slot = static_cast<unsigned>(__builtin_ctzll(slots));
-        zero_resident_pages(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize),
-                            kDefaultStackSize, resident, sizeof resident);
-    }
+    if (!g_resident) return scan_and_zero(slots);
+    // Only the slots used since may have gained pages, and only through a fault.
+    uint64_t faults = page_faults();
+    if (faults != g_resident->faults) g_resident->known &= ~slots;
+    g_resident->faults = faults;
+    uint64_t unknown = slots & ~g_resident->known;
+    for (uint64_t known = slots & ~unknown; known; known &= known - 1)
+        zero_known_pages(static_cast<unsigned>(__builtin_ctzll(known)));
+    if (unknown) scan_and_zero(unknown);
 }
 
 Fiber* Fiber::adopt_current() {

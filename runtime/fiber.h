@@ -32,7 +32,7 @@ public:
     // process's stacks would.
     static uint64_t stack_pool_touched();
     static void zero_pool_stacks(uint64_t slots);
-    // The pool's address range, which a snapshot leaves out.
+    // The pool's address range (with zero_pool_stacks' bookkeeping), which a snapshot leaves out.
     static void stack_pool_range(uintptr_t& begin, uintptr_t& end);
 
     // The fiber of the code that is running now (the process's initial thread).

@@ -115,6 +115,9 @@ struct ChildSetup {
         environment.push_back(std::string(protocol::kEnvReportFd) + "=" + std::to_string(kReportFd));
         if (serve) {
             environment.push_back(std::string(protocol::kEnvServerFd) + "=" + std::to_string(kControlFd));
+            // Every reset restores the GOTs as they were at main: resolved lazily, each
+            // execution would resolve its library calls again.
+            if (!getenv("LD_BIND_NOW")) environment.push_back("LD_BIND_NOW=1");
         } else {
             for (std::string& setting : execution_settings(request, has_plan, has_trace))
                 environment.push_back(std::move(setting));

@@ -82,6 +82,7 @@ ServerState* g_state = nullptr;  // set once serving
 const char* g_unresettable = nullptr;
 bool g_leaving = false;
 int g_exit_status = 0;
+std::string g_held;  // see hold_end_record; its buffer is heap memory the reset takes back
 
 long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
     long result;
@@ -405,8 +406,20 @@ void leave_server() { g_leaving = true; }
 void note_exit_status(int status) { g_exit_status = status; }
 int noted_exit_status() { return g_exit_status; }
 
+bool hold_end_record(const std::string& line) {
+    if (!g_state || g_leaving || g_state->executions == 0) return false;
+    g_held += line;
+    return true;
+}
+
+void flush_held_records() {
+    if (!g_state || g_held.empty()) return;
+    send_line(g_held.c_str());
+    g_held.clear();
+}
+
 void end_served_execution(int status) {
-    if (!g_state || g_leaving || g_state->executions == 0) return;
+    if (!g_state || g_leaving || g_state->executions == 0) return flush_held_records();
     idle_watchdog();
     char line[256];
     // "trace": the size of the trace at the start of the trace file, which is not cut to it.
@@ -414,7 +427,9 @@ void end_served_execution(int status) {
                      static_cast<unsigned long long>(execution().trace_bytes()));
     if (g_unresettable) n += snprintf(line + n, sizeof line - n, ",\"unresettable\":\"%s\"", g_unresettable);
     snprintf(line + n, sizeof line - n, "}\n");
-    send_line(line);
+    g_held += line;
+    send_line(g_held.c_str());
+    g_held.clear();
     if (g_unresettable) return;  // the caller ends the process
     if (read_thread_pointer() != g_state->main_tcb) write_thread_pointer(g_state->main_tcb);
     __builtin_longjmp(g_state->jump, 1);

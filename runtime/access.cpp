@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "runtime/entry_points.h"
+#include "runtime/fiber.h"
 #include "runtime/spin_detector.h"
 
 using namespace baton::rt;
@@ -24,6 +25,8 @@ inline void on_access(const void* pointer, size_t size, uint8_t flags, uintptr_t
     RuntimeScope scope;
     finish_pending_write(thread);
     auto address = reinterpret_cast<uintptr_t>(pointer);
+    // The TLS window: every thread's own variables at the same addresses, never shared.
+    if (address - g_shared_tls_low < g_shared_tls_size) return;
     if (execution().preempts_at(address, size)) {
         // A location found racy: let the scheduler interleave here, as it would at an atomic.
         bool write = flags & kAccessWrite;

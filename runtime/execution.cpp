@@ -362,7 +362,9 @@ void Execution::end_guided_execution(size_t verdict) {
     const char* kind = verdict == scheduler::kStopDiverged  ? "diverged"
                        : verdict == scheduler::kStopPlanEnded ? "plan-ended"
                                                               : "sleep-blocked";
-    Record(kind).field("step", steps_ - 1).send();
+    Record record(kind);
+    const std::string& line = record.field("step", steps_ - 1).text();
+    if (!hold_end_record(line)) channel_.write_line(line);
     fflush(nullptr);
     finish();
     _exit(protocol::kExitStopped);
@@ -408,11 +410,12 @@ void Execution::finish() {
         trace_.pending(thread->id, thread->op, thread->op_pc, options);
     }
     trace_.flush();
-    Record("end")
-        .field("steps", steps_)
-        .field("threads", static_cast<uint64_t>(threads_.size()))
-        .field("schedule", schedule_.text())
-        .send();
+    Record end("end");
+    const std::string& line = end.field("steps", steps_)
+                                  .field("threads", static_cast<uint64_t>(threads_.size()))
+                                  .field("schedule", schedule_.text())
+                                  .text();
+    if (!hold_end_record(line)) channel_.write_line(line);
     finished_ = true;
     g_runtime_active = false;
     if (channel_.standalone() && channel_.findings() > 0) {
@@ -426,9 +429,10 @@ void Execution::finish() {
 
 void Execution::report_abrupt_end() {
     leave_server();  // the process ends for real: nothing can be trusted to reset
+    flush_held_records();
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
-    trace_.flush();
+    trace_.flush(/*exact=*/true);
 }
 
 void Execution::stop() {

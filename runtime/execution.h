@@ -109,6 +109,8 @@ public:
     uint64_t max_steps() const { return max_steps_; }
     // Scheduling points so far (before main, in server mode: those are part of the snapshot).
     uint64_t steps() const { return steps_; }
+    // Bytes of trace written at the end of the execution (0: none).
+    uint64_t trace_bytes() const { return trace_.written(); }
 
 private:
     // On the running thread's own stack or in its TLS block: memory no other thread is

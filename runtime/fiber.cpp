@@ -8,7 +8,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <new>
 
 #include "runtime/fatal.h"
@@ -21,11 +23,16 @@ extern void* __libc_stack_end;
 }
 
 namespace baton::rt {
+
+uintptr_t g_shared_tls_low = 0;
+size_t g_shared_tls_size = 0;
+
 namespace {
 
 // The layout of glibc's tcbhead_t on x86-64 (sysdeps/x86_64/nptl/tls.h): fields we must set
 // or copy in a new thread control block. Stable since glibc 2.26.
 constexpr size_t kTcbSelfOffset = 0;       // tcbhead_t::tcb
+constexpr size_t kTcbDtvOffset = 8;        // tcbhead_t::dtv
 constexpr size_t kTcbSelf2Offset = 16;     // tcbhead_t::self
 constexpr size_t kTcbCopyBegin = 24;       // multiple_threads ... ssp_base: copied as is
 constexpr size_t kTcbCopyEnd = 128;        // (stack_guard at 0x28, pointer_guard at 0x30)
@@ -42,6 +49,19 @@ uintptr_t g_pool_base = 0;
 uint64_t g_pool_in_use = 0;   // bit i: slot i holds a live fiber's stack
 uint64_t g_pool_touched = 0;  // bit i: slot i was used since the process started
 
+// Which pages of the pool's slots are resident, as zero_pool_stacks last saw them. Pool
+// pages are zeroed, never given back, and become resident only through a page fault: while
+// the process has taken no fault since, the bits are still right, and zeroing a stack needs
+// no mincore (a system call walking 8 MiB of page tables per stack). Outlives resets.
+constexpr size_t kSlotPages = Fiber::kDefaultStackSize / 4096;
+struct ResidentPages {
+    uint64_t faults = ~uint64_t{0};  // the process's page faults when the bits were read
+    uint64_t known = 0;              // bit i: slot i's bits are right
+    uint64_t bits[kPoolSlots][(kSlotPages + 63) / 64];
+};
+ResidentPages* g_resident = nullptr;
+constexpr size_t kResidentBytes = (sizeof(ResidentPages) + kPageSize - 1) & ~(kPageSize - 1);
+
 using AllocateTls = void* (*)(void*);
 using DeallocateTls = void (*)(void*, bool);
 using CallTlsDtors = void (*)();
@@ -52,6 +72,24 @@ size_t g_tid_offset = kDefaultTidOffset;
 size_t g_static_tls_size = 0;   // glibc's dl_tls_static_size: TLS blocks plus the TCB
 size_t g_thread_struct_size = 2368;  // sizeof(struct pthread) in glibc 2.36
 bool g_have_fsgsbase = false;
+
+// The TLS window. Without FSGSBASE, moving the thread pointer is a system call
+// (arch_prctl), which costs microseconds under a hypervisor: more than all the rest of a
+// switch. Then the thread pointer never moves: every fiber runs with the initial thread's,
+// whose static TLS block and thread control block (the window) hold the running fiber's,
+// and a switch copies them (4 KiB with glibc 2.36) out to the fiber leaving and in from the
+// fiber coming. Each fiber keeps its copy in a block of the same layout: a new fiber's
+// from _dl_allocate_tls, with its self pointers and its dtv's static entries moved to the
+// window, so that %fs-relative accesses and __tls_get_addr both land there.
+bool g_use_window = false;
+uintptr_t g_window_tcb = 0;
+Fiber* g_window_owner = nullptr;  // whose TLS the window holds: the running fiber
+size_t g_tls_below = 0;           // bytes of static TLS below a thread pointer
+
+// Without the interposed memcpy (its bookkeeping must not run here).
+void copy_bytes(void* to, const void* from, size_t size) {
+    asm volatile("rep movsb" : "+D"(to), "+S"(from), "+c"(size) : : "memory");
+}
 
 long raw_syscall2(long number, long a, long b) {
     long result;
@@ -90,6 +128,27 @@ void resolve_glibc_entry_points() {
         info(&g_static_tls_size, &align);
     }
     g_have_fsgsbase = (getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */) != 0;
+    // The window needs the layout of the static TLS: blocks below the thread pointer, the
+    // thread control block above it, dl_tls_static_size bytes in all.
+    g_use_window = !g_have_fsgsbase && g_static_tls_size > g_thread_struct_size;
+    if (g_use_window) g_tls_below = g_static_tls_size - g_thread_struct_size;
+}
+
+// A new fiber's block, made to work in the window: glibc finds the thread's descriptor and
+// its static TLS through these pointers, which must point into the window, where the block
+// is copied while the fiber runs.
+void move_to_window(char* tcb) {
+    auto own = reinterpret_cast<uintptr_t>(tcb);
+    *reinterpret_cast<uintptr_t*>(tcb + kTcbSelfOffset) = g_window_tcb;
+    *reinterpret_cast<uintptr_t*>(tcb + kTcbSelf2Offset) = g_window_tcb;
+    // tcbhead_t::dtv (offset 8): dtv[-1] counts the modules; each entry is {val, to_free}.
+    auto* dtv = *reinterpret_cast<uintptr_t**>(tcb + kTcbDtvOffset);
+    if (!dtv) return;
+    size_t modules = dtv[-2];
+    for (size_t module = 1; module <= modules; ++module) {
+        uintptr_t& block = dtv[2 * module];
+        if (block >= own - g_tls_below && block < own + g_thread_struct_size) block = block - own + g_window_tcb;
+    }
 }
 
 void* allocate_thread_control_block() {
@@ -103,6 +162,7 @@ void* allocate_thread_control_block() {
     // glibc's internal recursive locks (stdio, the loader) identify their owner by tid: all
     // fibers share the one kernel thread, so they share its tid.
     *reinterpret_cast<int*>(dst + g_tid_offset) = *reinterpret_cast<const int*>(src + g_tid_offset);
+    if (g_use_window) move_to_window(dst);
     return tcb;
 }
 
@@ -136,10 +196,12 @@ void unmap_stack(void* mapping, size_t size) {
 
 void Fiber::reserve_stack_pool() {
     if (g_pool_base) return;
-    void* pool = mmap(nullptr, kPoolSlots * kPoolSlotSize, PROT_READ | PROT_WRITE,
+    void* pool = mmap(nullptr, kPoolSlots * kPoolSlotSize + kResidentBytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (pool == MAP_FAILED) return;  // every stack is mapped on its own
     g_pool_base = reinterpret_cast<uintptr_t>(pool);
+    // After the slots, in the same mapping, which a snapshot leaves out (stack_pool_range).
+    g_resident = new (reinterpret_cast<void*>(g_pool_base + kPoolSlots * kPoolSlotSize)) ResidentPages();
     for (size_t slot = 0; slot < kPoolSlots; ++slot)
         mprotect(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize), kGuardSize, PROT_NONE);
 }
@@ -148,21 +210,88 @@ uint64_t Fiber::stack_pool_touched() { return g_pool_touched; }
 
 void Fiber::stack_pool_range(uintptr_t& begin, uintptr_t& end) {
     begin = g_pool_base;
-    end = g_pool_base ? g_pool_base + kPoolSlots * kPoolSlotSize : 0;
+    end = g_pool_base ? g_pool_base + kPoolSlots * kPoolSlotSize + kResidentBytes : 0;
 }
 
-void Fiber::zero_pool_stacks(uint64_t slots) {
-    for (; slots; slots &= slots - 1) {
-        auto slot = static_cast<unsigned>(__builtin_ctzll(slots));
-        zero_resident_pages(reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize),
-                            kDefaultStackSize);
+namespace {
+
+uint64_t page_faults() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<uint64_t>(usage.ru_minflt) + static_cast<uint64_t>(usage.ru_majflt);
+}
+
+char* slot_stack(unsigned slot) { return reinterpret_cast<char*>(g_pool_base + slot * kPoolSlotSize + kGuardSize); }
+
+// Zeroes the pages of `slot` that the bits say are resident.
+void zero_known_pages(unsigned slot) {
+    const uint64_t* bits = g_resident->bits[slot];
+    for (size_t word = 0; word < std::size(g_resident->bits[slot]); ++word)
+        for (uint64_t set = bits[word]; set; set &= set - 1)
+            store_zeros(slot_stack(slot) + (word * 64 + static_cast<unsigned>(__builtin_ctzll(set))) * kPageSize, kPageSize);
+}
+
+// Asks the kernel which pages of `slots` are resident, zeroes those and notes them: one
+// mincore over the span from the lowest slot to the highest (the lowest free slot is taken
+// first, so they are mostly adjacent), as a system call per stack cost more than the zeroing.
+void scan_and_zero(uint64_t slots) {
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(slots));
+    unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(slots));
+    static_assert(kPoolSlotSize % kPageSize == 0);
+    constexpr size_t kSlotSpan = kPoolSlotSize / kPageSize;  // a guard page, then the stack
+    unsigned char resident[16 * kSlotSpan];  // runs on the main thread's stack
+    for (unsigned from = first; from <= last; from += 16) {
+        unsigned to = std::min(last + 1, from + 16);
+        auto* at = reinterpret_cast<unsigned char*>(g_pool_base + from * kPoolSlotSize);
+        if (mincore(at, (to - from) * kPoolSlotSize, resident) != 0) {
+            for (unsigned slot = from; slot < to; ++slot)  // cannot tell: everything
+                if (slots >> slot & 1) store_zeros(slot_stack(slot), Fiber::kDefaultStackSize);
+            if (g_resident) g_resident->known &= ~slots;
+            continue;
+        }
+        for (unsigned slot = from; slot < to; ++slot) {
+            if (!(slots >> slot & 1)) continue;
+            const unsigned char* pages = resident + (slot - from) * kSlotSpan + 1;  // past the guard
+            if (g_resident) std::fill(std::begin(g_resident->bits[slot]), std::end(g_resident->bits[slot]), 0);
+            for (size_t page = 0; page < kSlotPages; ++page) {
+                if (!(pages[page] & 1)) continue;
+                store_zeros(slot_stack(slot) + page * kPageSize, kPageSize);
+                if (g_resident) g_resident->bits[slot][page / 64] |= uint64_t{1} << (page % 64);
+            }
+            if (g_resident) g_resident->known |= uint64_t{1} << slot;
+        }
     }
+}
+
+}  // namespace
+
+void Fiber::zero_pool_stacks(uint64_t slots) {
+    if (!slots) return;
+    if (!g_resident) return scan_and_zero(slots);
+    // Only the slots used since may have gained pages, and only through a fault.
+    uint64_t faults = page_faults();
+    if (faults != g_resident->faults) g_resident->known &= ~slots;
+    g_resident->faults = faults;
+    uint64_t unknown = slots & ~g_resident->known;
+    for (uint64_t known = slots & ~unknown; known; known &= known - 1)
+        zero_known_pages(static_cast<unsigned>(__builtin_ctzll(known)));
+    if (unknown) scan_and_zero(unknown);
 }
 
 Fiber* Fiber::adopt_current() {
     resolve_glibc_entry_points();
     auto* fiber = new Fiber();
     fiber->tcb_ = read_thread_pointer();
+    if (g_use_window) {
+        // The initial thread's block is the window; its own copy is kept here while another
+        // fiber runs.
+        g_window_tcb = reinterpret_cast<uintptr_t>(fiber->tcb_);
+        g_window_owner = fiber;
+        g_shared_tls_low = g_window_tcb - g_tls_below;
+        g_shared_tls_size = g_static_tls_size;
+        fiber->tls_copy_ = static_cast<char*>(malloc(g_static_tls_size));
+        if (!fiber->tls_copy_) fatal("out of memory for thread-local storage");
+    }
     rlimit limit{};
     getrlimit(RLIMIT_STACK, &limit);
     size_t size = limit.rlim_cur == RLIM_INFINITY ? (8u << 20) : limit.rlim_cur;
@@ -194,6 +323,7 @@ Fiber* Fiber::create(Entry entry, void* arg, size_t stack_size, void* user_stack
     fiber->tcb_ = allocate_thread_control_block();
     fiber->owns_tcb_ = true;
     auto tcb = reinterpret_cast<uintptr_t>(fiber->tcb_);
+    if (g_use_window) fiber->tls_copy_ = reinterpret_cast<char*>(tcb - g_tls_below);
     fiber->tls_low_ = tcb - g_static_tls_size;
     fiber->tls_high_ = tcb + g_thread_struct_size;
 
@@ -212,6 +342,8 @@ Fiber* Fiber::create(Entry entry, void* arg, size_t stack_size, void* user_stack
 }
 
 void Fiber::destroy(Fiber* fiber) {
+    if (g_window_owner == fiber) g_window_owner = nullptr;
+    if (!fiber->owns_tcb_) free(fiber->tls_copy_);
     if (fiber->owns_tcb_) g_deallocate_tls(fiber->tcb_, true);
     if (fiber->mapping_) unmap_stack(fiber->mapping_, fiber->mapping_size_);
     delete fiber;
@@ -219,7 +351,14 @@ void Fiber::destroy(Fiber* fiber) {
 
 void Fiber::switch_to(Fiber& next) {
     if (&next == this) return;
-    if (next.tcb_ != tcb_) write_thread_pointer(next.tcb_);
+    if (!g_use_window) {
+        if (next.tcb_ != tcb_) write_thread_pointer(next.tcb_);
+    } else if (g_window_owner != &next) {
+        auto* window = reinterpret_cast<char*>(g_shared_tls_low);
+        if (g_window_owner) copy_bytes(g_window_owner->tls_copy_, window, g_static_tls_size);
+        copy_bytes(window, next.tls_copy_, g_static_tls_size);
+        g_window_owner = &next;
+    }
     baton_context_switch(&saved_sp_, next.saved_sp_);
 }
 

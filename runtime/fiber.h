@@ -1,7 +1,9 @@
 // A Fiber is the machine side of a user-level thread: its stack, its saved registers and its
 // thread-local storage block. Switching fibers never enters the kernel: the registers are
 // swapped in assembly and the thread pointer (%fs base) with `wrfsbase` when the kernel allows
-// it (Linux >= 5.9 sets HWCAP2_FSGSBASE), else with arch_prctl.
+// it (Linux >= 5.9 sets HWCAP2_FSGSBASE). Without it, moving the thread pointer would be a
+// system call: instead it stays at the initial thread's block, and a switch copies the TLS
+// blocks in and out of there (the TLS window, fiber.cpp).
 //
 // Thread-local storage: each fiber but the first owns a TLS block allocated by the dynamic
 // linker (`_dl_allocate_tls`), so `__thread` variables, `errno` and the C++ exception globals
@@ -30,7 +32,7 @@ public:
     // process's stacks would.
     static uint64_t stack_pool_touched();
     static void zero_pool_stacks(uint64_t slots);
-    // The pool's address range, which a snapshot leaves out.
+    // The pool's address range (with zero_pool_stacks' bookkeeping), which a snapshot leaves out.
     static void stack_pool_range(uintptr_t& begin, uintptr_t& end);
 
     // The fiber of the code that is running now (the process's initial thread).
@@ -74,6 +76,13 @@ private:
     uintptr_t stack_high_ = 0;
     uintptr_t tls_low_ = 0;
     uintptr_t tls_high_ = 0;
+    char* tls_copy_ = nullptr;  // the TLS window's copy of this fiber's block (see fiber.cpp)
 };
+
+// Without FSGSBASE every fiber's thread-local storage runs at the same addresses, the TLS
+// window [g_shared_tls_low, + g_shared_tls_size) (fiber.cpp): memory private to whichever
+// thread runs, never shared (size 0 when each fiber has its own thread pointer).
+extern uintptr_t g_shared_tls_low;
+extern size_t g_shared_tls_size;
 
 }  // namespace baton::rt

@@ -16,13 +16,13 @@ inline void store_zeros(void* to, size_t size) {
     asm volatile("rep stosb" : "+D"(to), "+c"(size) : "a"(0) : "memory");
 }
 
-// [begin, begin + size) must be page-aligned and mapped.
-inline void zero_resident_pages(void* begin, size_t size) {
+// [begin, begin + size) must be page-aligned and mapped. `resident` holds one byte per page
+// of a mincore call: the larger, the fewer calls (each a system call).
+inline void zero_resident_pages(void* begin, size_t size, unsigned char* resident, size_t capacity) {
     constexpr size_t kPage = 4096;
-    unsigned char resident[4096];  // 16 MiB per mincore call: a whole thread stack
     auto* at = static_cast<char*>(begin);
     for (size_t pages = size / kPage; pages > 0;) {
-        size_t n = pages < sizeof resident ? pages : sizeof resident;
+        size_t n = pages < capacity ? pages : capacity;
         if (mincore(at, n * kPage, resident) != 0) {
             madvise(at, n * kPage, MADV_DONTNEED);
         } else {
@@ -32,6 +32,11 @@ inline void zero_resident_pages(void* begin, size_t size) {
         at += n * kPage;
         pages -= n;
     }
+}
+
+inline void zero_resident_pages(void* begin, size_t size) {
+    unsigned char resident[4096];  // 16 MiB per mincore call: a whole thread stack
+    zero_resident_pages(begin, size, resident, sizeof resident);
 }
 
 }  // namespace baton::rt

@@ -23,6 +23,8 @@
 #include "runtime/signals.h"
 #include "scheduler/protocol.h"
 
+extern "C" void* __curbrk;  // glibc's current break, kept by brk() and sbrk()
+
 namespace baton::rt {
 namespace {
 
@@ -56,6 +58,7 @@ struct ServerState {
     void* main_tcb = nullptr;
     sigset_t mask;
     long vm_pages = 0;  // the process's size at the snapshot
+    int statm_fd = -1;  // /proc/self/statm, kept open: read again at every reset
     size_t shadow_mapped = 0;
     uint64_t pool_touched = 0;
     int max_fd = 0;
@@ -79,6 +82,7 @@ ServerState* g_state = nullptr;  // set once serving
 const char* g_unresettable = nullptr;
 bool g_leaving = false;
 int g_exit_status = 0;
+std::string g_held;  // see hold_end_record; its buffer is heap memory the reset takes back
 
 long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
     long result;
@@ -108,12 +112,11 @@ void* read_thread_pointer() {
 
 void write_thread_pointer(void* tp) { raw(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, reinterpret_cast<long>(tp)); }
 
+// The process's size in pages, from /proc/self/statm: read with one pread on a descriptor
+// kept open (opening the file every reset cost two more system calls).
 long process_pages() {
     char text[128];
-    int fd = static_cast<int>(raw(SYS_open, reinterpret_cast<long>("/proc/self/statm"), O_RDONLY | O_CLOEXEC));
-    if (fd < 0) return -1;
-    long n = raw(SYS_read, fd, reinterpret_cast<long>(text), sizeof text - 1);
-    raw(SYS_close, fd);
+    long n = raw(SYS_pread64, g_state->statm_fd, reinterpret_cast<long>(text), sizeof text - 1, 0);
     if (n <= 0) return -1;
     text[n] = '\0';
     return strtol(text, nullptr, 10);
@@ -228,6 +231,7 @@ void take_snapshot(uintptr_t stack_frame) {
     g_state->main_tcb = read_thread_pointer();
     sigprocmask(SIG_SETMASK, nullptr, &g_state->mask);
     g_state->pool_touched = Fiber::stack_pool_touched();
+    g_state->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);  // below max_fd: kept
     g_state->max_fd = 0;
     for (int fd = 0; fd < 1024; ++fd)
         if (fcntl(fd, F_GETFD) >= 0) g_state->max_fd = fd;
@@ -248,7 +252,9 @@ bool restore_snapshot() {
     uint64_t stacks_used = Fiber::stack_pool_touched() & ~state.pool_touched;
     ShadowMemory& shadow = execution().shadow();  // the same object before and after
     uintptr_t heap_used = heap_high_water();
-    if (static_cast<uintptr_t>(raw(SYS_brk, 0)) != state.brk) {
+    // The C library's idea of the break: a program that moved it behind the library's back
+    // changed the process's size, which the check below sees.
+    if (reinterpret_cast<uintptr_t>(__curbrk) != state.brk) {
         // Rare (the top pad is large): the heap grew, or shrank, whose pages the copy
         // below must then restore whole.
         raw(SYS_brk, static_cast<long>(state.brk));
@@ -400,17 +406,32 @@ void leave_server() { g_leaving = true; }
 void note_exit_status(int status) { g_exit_status = status; }
 int noted_exit_status() { return g_exit_status; }
 
+bool hold_end_record(const std::string& line) {
+    if (!g_state || g_leaving || g_state->executions == 0) return false;
+    g_held += line;
+    return true;
+}
+
+void flush_held_records() {
+    if (!g_state || g_held.empty()) return;
+    send_line(g_held.c_str());
+    g_held.clear();
+}
+
 void end_served_execution(int status) {
-    if (!g_state || g_leaving || g_state->executions == 0) return;
-    arm_watchdog(0);
+    if (!g_state || g_leaving || g_state->executions == 0) return flush_held_records();
+    idle_watchdog();
     char line[256];
-    if (g_unresettable)
-        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"unresettable\":\"%s\"}\n", status, g_unresettable);
-    else
-        snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d}\n", status);
-    send_line(line);
+    // "trace": the size of the trace at the start of the trace file, which is not cut to it.
+    int n = snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"trace\":%llu", status,
+                     static_cast<unsigned long long>(execution().trace_bytes()));
+    if (g_unresettable) n += snprintf(line + n, sizeof line - n, ",\"unresettable\":\"%s\"", g_unresettable);
+    snprintf(line + n, sizeof line - n, "}\n");
+    g_held += line;
+    send_line(g_held.c_str());
+    g_held.clear();
     if (g_unresettable) return;  // the caller ends the process
-    write_thread_pointer(g_state->main_tcb);
+    if (read_thread_pointer() != g_state->main_tcb) write_thread_pointer(g_state->main_tcb);
     __builtin_longjmp(g_state->jump, 1);
 }
 

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace baton::rt {
 
@@ -37,6 +38,13 @@ void note_unresettable(const char* why);
 // The execution ends abruptly (crash, watchdog, failed assertion): the process must really
 // exit, whatever happens next.
 void leave_server();
+
+// Records of the execution's end ("end", "sleep-blocked", ...): in server mode they are held
+// and go out with the "exit" record in one write, so that the parent wakes once per
+// execution. Returns false when not serving: the caller sends the record itself.
+bool hold_end_record(const std::string& line);
+// Sends what is held now: the process is about to end another way (a crash, a fork's child).
+void flush_held_records();
 
 // Called when the program ends with `status`, after the execution was finished (the
 // runtime's records sent). In server mode it flushes the program's output, sends the

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -35,6 +36,7 @@ ShadowMemory* ShadowMemory::create() {
 ShadowMemory::ShadowMemory() {
     level1_ = static_cast<Granule***>(map_zeroed(sizeof(Granule**) << kLevel1Bits));
     used_ = static_cast<Granule***>(map_zeroed(sizeof(Granule**) * kUsedCapacity));
+    used_pages_ = static_cast<uintptr_t*>(map_zeroed(sizeof(uintptr_t) * kUsedCapacity));
     dummy_page_ = allocate_page();
 }
 
@@ -87,8 +89,12 @@ Granule* ShadowMemory::shadow_page(uintptr_t page, bool create) {
     Granule*& shadow = level2[page & ((uintptr_t{1} << kLevel2Bits) - 1)];
     if (!shadow && create) {
         shadow = allocate_page();
-        if (used_count_ < kUsedCapacity) used_[used_count_++] = &shadow;
-        else used_overflow_ = true;
+        if (used_count_ < kUsedCapacity) {
+            used_pages_[used_count_] = page;
+            used_[used_count_++] = &shadow;
+        } else {
+            used_overflow_ = true;
+        }
     }
     return shadow;
 }
@@ -101,6 +107,30 @@ Granule* ShadowMemory::find(uintptr_t address) {
 
 void ShadowMemory::reset(uintptr_t begin, uintptr_t end) {
     begin &= ~uintptr_t{7};
+    if (begin >= end) return;
+    uintptr_t first_whole = (begin + (uintptr_t{1} << kPageBits) - 1) >> kPageBits;
+    uintptr_t end_whole = end >> kPageBits;
+    if (used_overflow_ || end_whole <= first_whole || end_whole - first_whole <= used_count_)
+        return reset_pages(begin, end);
+    // Fewer pages were given out than the range spans: the partial pages at its ends page
+    // by page, the whole pages in between from the list.
+    reset_pages(begin, std::min(end, first_whole << kPageBits));
+    reset_used_in(first_whole, end_whole);
+    reset_pages(std::max(begin, end_whole << kPageBits), end);
+}
+
+// Releases the shadow of application pages [first, end) given out since reset_used.
+void ShadowMemory::reset_used_in(uintptr_t first, uintptr_t end) {
+    for (size_t i = 0; i < used_count_; ++i) {
+        Granule*& slot = *used_[i];
+        if (!slot || used_pages_[i] < first || used_pages_[i] >= end) continue;
+        release_page(slot);
+        slot = nullptr;  // a later entry for the same slot (given out again) sees it null
+        if (cached_page_ == used_pages_[i]) cached_page_ = ~uintptr_t{0};
+    }
+}
+
+void ShadowMemory::reset_pages(uintptr_t begin, uintptr_t end) {
     constexpr uintptr_t kLevel2Span = uintptr_t{1} << (kLevel2Bits + kPageBits);
     while (begin < end) {
         uintptr_t page = begin >> kPageBits;

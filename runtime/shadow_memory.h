@@ -65,7 +65,8 @@ public:
     // The granule of `address` if it was ever touched, else null.
     Granule* find(uintptr_t address);
 
-    // Forgets all accesses to [begin, end): memory freed, or a stack reused.
+    // Forgets all accesses to [begin, end): memory freed, or a stack reused. A range larger
+    // than the pages given out so far (an 8 MiB stack) visits those pages, not the range.
     void reset(uintptr_t begin, uintptr_t end);
 
     // Forgets everything.
@@ -92,6 +93,8 @@ private:
 
     ShadowMemory();
     Granule* shadow_page(uintptr_t page, bool create);
+    void reset_pages(uintptr_t begin, uintptr_t end);
+    void reset_used_in(uintptr_t begin, uintptr_t end);
     Granule* allocate_page();
     void release_page(Granule* page);
     void* map_zeroed(size_t bytes);
@@ -104,9 +107,11 @@ private:
     char* chunk_next_ = nullptr;
     char* chunk_end_ = nullptr;
     size_t mapped_bytes_ = 0;
-    // Level-2 slots given a page since reset_used (a fixed array: no heap).
+    // Level-2 slots given a page since reset_used (a fixed array: no heap), and the
+    // application page of each. Without overflow, every live shadow page is among them.
     static constexpr size_t kUsedCapacity = size_t{1} << 16;
     Granule*** used_ = nullptr;
+    uintptr_t* used_pages_ = nullptr;
     size_t used_count_ = 0;
     bool used_overflow_ = false;
     // Every mapping of the shadow's, for owns(): few (the table, chunks, level-2 tables).

@@ -78,16 +78,18 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
     append(&record, sizeof record);
 }
 
-void TraceRecorder::flush() {
+void TraceRecorder::flush(bool exact) {
     if (fd_ < 0) return;
     const uint8_t* data = buffer_.data();
     size_t left = buffer_.size();
     while (left > 0) {
-        ssize_t written = write(fd_, data, left);
-        if (written <= 0) break;
-        data += written;
-        left -= static_cast<size_t>(written);
+        ssize_t n = pwrite(fd_, data, left, static_cast<off_t>(written_));
+        if (n <= 0) break;
+        data += n;
+        written_ += static_cast<uint64_t>(n);
+        left -= static_cast<size_t>(n);
     }
+    if (exact) ftruncate(fd_, static_cast<off_t>(written_));
     fd_ = -1;  // written once; the descriptor stays open for the next execution (server mode)
 }
 

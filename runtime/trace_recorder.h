@@ -23,8 +23,13 @@ public:
     void value(uint64_t value);
     // `options`: bit (1 << Option::Kind) for each option the thread has (trace_format.h).
     void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options);
-    // Writes what was recorded and closes the descriptor; later calls do nothing.
-    void flush();
+    // Writes what was recorded at the start of the file (which a server's parent reuses:
+    // it may hold a longer trace of an earlier execution) and stops recording; later calls
+    // do nothing. `exact`: also cut the file to the trace's size, for a parent that will not
+    // learn the size from the end of the execution (a crash).
+    void flush(bool exact = false);
+    // Bytes written by flush (0: none).
+    uint64_t written() const { return written_; }
 
 private:
     void append(const void* data, size_t size);
@@ -34,6 +39,7 @@ private:
     uint64_t step_limit_ = 0;
     bool truncated_ = false;
     size_t last_step_ = SIZE_MAX;  // offset of the last StepRecord in buffer_
+    uint64_t written_ = 0;
     std::vector<uint8_t> buffer_;
 };
 

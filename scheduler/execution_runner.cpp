@@ -116,6 +116,9 @@ struct ChildSetup {
         environment.push_back(std::string(protocol::kEnvReportFd) + "=" + std::to_string(kReportFd));
         if (serve) {
             environment.push_back(std::string(protocol::kEnvServerFd) + "=" + std::to_string(kControlFd));
+            // Every reset restores the GOTs as they were at main: resolved lazily, each
+            // execution would resolve its library calls again.
+            if (!getenv("LD_BIND_NOW")) environment.push_back("LD_BIND_NOW=1");
         } else {
             for (std::string& setting : execution_settings(request, has_plan, has_trace))
                 environment.push_back(std::move(setting));
@@ -237,7 +240,7 @@ public:
         if (pid_ < 0 && !start(request, key)) return false;
         auto started = std::chrono::steady_clock::now();
         output_limit_ = request.output_limit;
-        if (ftruncate(trace_, 0) != 0 || lseek(trace_, 0, SEEK_SET) != 0) return stop(), false;
+        record_trace_ = request.record_trace;
         std::string text;
         for (const std::string& setting : execution_settings(request, false, request.record_trace))
             text += setting + '\n';
@@ -261,7 +264,6 @@ public:
         records.insert(records.end(), std::make_move_iterator(outcome.records.begin()),
                        std::make_move_iterator(outcome.records.end()));
         outcome.records = std::move(records);
-        if (request.record_trace) outcome.trace = read_file_from_start(trace_);
         outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return true;
     }
@@ -308,6 +310,7 @@ private:
         // Until "ready": the start and module records, which every execution's records begin
         // with; the program's constructors may print, which belongs to no execution.
         ExecutionOutcome startup;
+        record_trace_ = false;
         RunRequest waiting = request;
         waiting.time_limit_ms = std::max<uint64_t>(request.time_limit_ms, 10'000);
         bool ready = collect(waiting, startup, std::chrono::steady_clock::now(), "ready");
@@ -364,9 +367,19 @@ private:
 
     // The "exit" record came: what the program printed before it is in the pipes already.
     bool finish_execution(const nlohmann::json& exit, ExecutionOutcome& outcome) {
-        drain_available(out_, outcome.output);
-        drain_available(err_, outcome.errors);
+        drain_available(outcome);
         set_exit_status(outcome, exit.value("status", 0));
+        if (record_trace_) {
+            // The file is reused, never cut: the trace is its first "trace" bytes.
+            outcome.trace.resize(exit.value("trace", size_t{0}));
+            size_t got = 0;
+            for (ssize_t n; got < outcome.trace.size(); got += static_cast<size_t>(n)) {
+                n = pread(trace_, outcome.trace.data() + got, outcome.trace.size() - got, static_cast<off_t>(got));
+                if (n < 0 && errno == EINTR) n = 0;
+                else if (n <= 0) break;
+            }
+            outcome.trace.resize(got);
+        }
         if (exit.contains("unresettable")) {
             // It ends for real now, with the same status; whatever it started goes too.
             int status = 0;
@@ -377,12 +390,20 @@ private:
         return true;
     }
 
-    // Reads what the (non-blocking) descriptor holds now.
-    void drain_available(int fd, std::string& sink) const {
+    // Reads what the (non-blocking) output descriptors hold now: one poll tells which (most
+    // executions print nothing), rather than a read of each.
+    void drain_available(ExecutionOutcome& outcome) const {
+        pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+        std::string* sinks[2] = {&outcome.output, &outcome.errors};
+        if (poll(fds, 2, 0) <= 0) return;
         char buffer[65536];
-        for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR);) {
-            size_t room = sink.size() < output_limit_ ? output_limit_ - sink.size() : 0;
-            if (n > 0) sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
+        for (int i = 0; i < 2; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            std::string& sink = *sinks[i];
+            for (ssize_t n; (n = read(fds[i].fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR);) {
+                size_t room = sink.size() < output_limit_ ? output_limit_ - sink.size() : 0;
+                if (n > 0) sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
+            }
         }
     }
 
@@ -399,6 +420,9 @@ private:
             if (!open) break;
         }
         parse_records(pending_, outcome.records);
+        // A crash writes its trace (cut to size) after its "schedule" record; without that
+        // record, what the file holds is an earlier execution's.
+        if (record_trace_ && outcome.find_record("schedule")) outcome.trace = read_file_from_start(trace_);
         int status = 0;
         if (waitpid(pid_, &status, 0) == pid_) set_status(outcome, status);
         kill(-pid_, SIGKILL);
@@ -420,6 +444,7 @@ private:
     std::vector<nlohmann::json> prefix_;  // "start" and "module" records, sent before main
     std::set<std::string> refused_;       // programs that cannot serve
     size_t output_limit_ = 0;
+    bool record_trace_ = false;  // the execution being run records its trace
 };
 
 ReusedProcess& reused_process() {

@@ -47,9 +47,11 @@ constexpr const char* kEnvPreemptAll = "BATON_PREEMPT_ALL";
 // execution from this descriptor: "NAME=VALUE" lines with the kEnv* names above (strategy,
 // seed, bounds, trace, preemption points), an empty line, then kRequestPlanBytes bytes of
 // plan. Records: {"rec":"ready","snapshot_bytes":N} once, before the first request;
-// {"rec":"exit","status":S} at the end of each execution (with "unresettable":"why" when the
-// process then ends for real); {"rec":"unresettable","reason":"why"} instead of "ready" when
-// the process cannot serve at all.
+// {"rec":"exit","status":S,"trace":N} at the end of each execution (with "unresettable":"why"
+// when the process then ends for real); {"rec":"unresettable","reason":"why"} instead of
+// "ready" when the process cannot serve at all. The trace descriptor is the same for every
+// execution and never cut: the trace is its first N bytes. A crash instead cuts it to size
+// after its {"rec":"schedule"} record.
 constexpr const char* kEnvServerFd = "BATON_SERVER_FD";
 constexpr const char* kRequestPlanBytes = "BATON_PLAN_BYTES";
 

@@ -34,6 +34,26 @@ TEST(ShadowMemory, ResetForgetsWholeAndPartialPages) {
     EXPECT_EQ(shadow.granule(page + 2 * 4096 + 16).records[1].clock, 9u);
 }
 
+TEST(ShadowMemory, ResetOfARangeLargerThanThePagesInUseForgetsOnlyWhatIsInside) {
+    ShadowMemory& shadow = *ShadowMemory::create();
+    uintptr_t stack = 0x7f0000400000, size = uintptr_t{8} << 20;  // a thread stack
+    uintptr_t inside[] = {stack + 8, stack + 4096 * 7 + 64, stack + size - 8};
+    uintptr_t outside[] = {stack - 8, stack + size, stack + size + 4096 * 3};
+    for (uintptr_t a : inside) shadow.granule(a).records[0].clock = 7;
+    for (uintptr_t a : outside) shadow.granule(a).records[0].clock = 8;
+    shadow.reset(inside[1] & ~uintptr_t{4095}, inside[1] + 64);  // released, then given out again
+    shadow.granule(inside[1]).records[0].clock = 7;
+    shadow.reset(stack + 8, stack + size);  // leaves the first granule, which is partial
+    EXPECT_EQ(shadow.granule(stack).records[0].clock, 0u);
+    shadow.granule(stack).records[0].clock = 6;
+    shadow.reset(stack + 8, stack + size);
+    EXPECT_EQ(shadow.granule(stack).records[0].clock, 6u);
+    EXPECT_EQ(shadow.granule(inside[0]).records[0].clock, 0u);
+    EXPECT_EQ(shadow.find(inside[1]), nullptr);
+    EXPECT_EQ(shadow.find(inside[2]), nullptr);
+    for (uintptr_t a : outside) EXPECT_EQ(shadow.granule(a).records[0].clock, 8u);
+}
+
 TEST(ShadowMemory, AddressesOutsideTheUserHalfShareADummy) {
     ShadowMemory& shadow = *ShadowMemory::create();
     Granule& a = shadow.granule(uintptr_t{1} << 50);

@@ -70,6 +70,8 @@ TEST_P(SharedMutex, DporRunsOneExecutionPerOrderOfTheCriticalSections) {
     EXPECT_EQ(report["verdict"], "verified");
     EXPECT_EQ(report["stats"]["complete"], true);
     EXPECT_EQ(report["stats"]["executions"], factorial(k)) << report.dump(2);
+    // Optimal DPOR: the wakeup trees leave no execution that ends with every choice asleep.
+    EXPECT_EQ(report["stats"]["sleep_blocked"], 0) << report.dump(2);
 }
 
 INSTANTIATE_TEST_SUITE_P(K, SharedMutex, testing::Values(2, 3, 4, 5));

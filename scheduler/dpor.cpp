@@ -56,22 +56,51 @@ bool weak_initial(const Event& event, const std::vector<Event>& sequence) {
                         [&](const Event& step) { return dependent(step.op, event.op); });
 }
 
+namespace {
+
+// The branch of `level` that `sequence` may begin like (null: none), and what is left of the
+// sequence below it.
+WakeupTree* begins_like(std::vector<WakeupTree>& level, std::vector<Event>& sequence) {
+    // Every branch is a weak initial of what is left once it is empty: covered below.
+    auto match = std::find_if(level.begin(), level.end(), [&](const WakeupTree& branch) {
+        return weak_initial(branch.event, sequence);
+    });
+    if (match == level.end()) return nullptr;
+    ThreadId thread = match->event.choice.thread;
+    auto own = std::find_if(sequence.begin(), sequence.end(),
+                            [&](const Event& step) { return step.choice.thread == thread; });
+    if (own != sequence.end()) sequence.erase(own);
+    return &*match;
+}
+
+bool covered(std::vector<WakeupTree>& level, std::vector<Event> sequence) {
+    for (std::vector<WakeupTree>* at = &level;;) {
+        WakeupTree* match = begins_like(*at, sequence);
+        if (!match) return false;
+        if (match->children.empty()) return true;
+        at = &match->children;
+    }
+}
+
+}  // namespace
+
 bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> sequence) {
     std::vector<WakeupTree>* level = &tree;
     for (;;) {
-        // Every branch is a weak initial of what is left once it is empty: covered below.
-        auto match = std::find_if(level->begin(), level->end(), [&](const WakeupTree& branch) {
-            return weak_initial(branch.event, sequence);
-        });
-        if (match == level->end()) {
-            level->push_back(chain(sequence.begin(), sequence.end()));
+        const std::vector<Event> whole = sequence;
+        WakeupTree* match = begins_like(*level, sequence);
+        if (!match) {
+            level->push_back(chain(whole.begin(), whole.end()));
             return true;
         }
         if (match->children.empty()) return false;
-        ThreadId thread = match->event.choice.thread;
-        auto own = std::find_if(sequence.begin(), sequence.end(),
-                                [&](const Event& step) { return step.choice.thread == thread; });
-        if (own != sequence.end()) sequence.erase(own);
+        if (match->elsewhere) {
+            // Another shard explores the leaves below, and only those: a new one is this
+            // shard's, which then goes down the branch too, passing the other shard's by.
+            if (covered(match->children, sequence)) return false;
+            match->elsewhere = false;
+            for (WakeupTree& child : match->children) child.elsewhere = true;
+        }
         level = &match->children;
     }
 }
@@ -84,16 +113,14 @@ bool DporSearch::next_plan(Plan& plan) {
         planned_asleep_.clear();
         return true;  // the first execution: non-preemptive, nothing asleep
     }
+    if (shard_count_ > 1 && !split_) keep_own_branches();
     for (size_t i = stack_.size(); i-- > 0;) {
         Node& node = stack_[i];
         // Everything below this state's last branch is explored: it sleeps from now on.
         if (node.explored_taken) node.asleep.push_back({node.taken.choice, node.taken.op});
         node.explored_taken = false;
-        if (node.wakeup.empty()) continue;
-        WakeupTree branch = std::move(node.wakeup.front());
-        node.wakeup.erase(node.wakeup.begin());
-        node.taken = branch.event;
-        node.explored_taken = true;
+        WakeupTree branch;
+        if (!take_branch(node, branch)) continue;
         std::vector<SleepingThread> asleep = awake_after(node.asleep, branch.event);
         stack_.resize(i + 1);
         // Down the branch's leftmost path; the branches beside it stay with their states.
@@ -101,10 +128,9 @@ bool DporSearch::next_plan(Plan& plan) {
             Node next;
             next.asleep = asleep;
             next.wakeup = std::move(branch.children);
-            WakeupTree child = std::move(next.wakeup.front());
-            next.wakeup.erase(next.wakeup.begin());
-            next.taken = child.event;
-            asleep = awake_after(asleep, child.event);
+            WakeupTree child;
+            if (!take_branch(next, child)) break;  // never: its own branches end in its own leaves
+            asleep = awake_after(next.asleep, child.event);
             stack_.push_back(std::move(next));
             branch = std::move(child);
         }
@@ -117,6 +143,31 @@ bool DporSearch::next_plan(Plan& plan) {
     }
     stack_.clear();
     return false;
+}
+
+bool DporSearch::take_branch(Node& node, WakeupTree& branch) {
+    // Branches another shard explores come first: the whole search would have explored them
+    // by now, so they sleep.
+    while (!node.wakeup.empty() && node.wakeup.front().elsewhere) {
+        node.asleep.push_back({node.wakeup.front().event.choice, node.wakeup.front().event.op});
+        node.wakeup.erase(node.wakeup.begin());
+    }
+    if (node.wakeup.empty()) return false;
+    branch = std::move(node.wakeup.front());
+    node.wakeup.erase(node.wakeup.begin());
+    node.taken = branch.event;
+    node.explored_taken = true;
+    return true;
+}
+
+void DporSearch::keep_own_branches() {
+    size_t waiting = 0;
+    for (const Node& node : stack_) waiting += node.wakeup.size();
+    if (waiting < shard_count_) return;
+    split_ = true;
+    size_t k = 0;
+    for (Node& node : stack_)
+        for (WakeupTree& branch : node.wakeup) branch.elsewhere = k++ % shard_count_ != shard_index_ - 1;
 }
 
 void DporSearch::add_execution(const Trace& trace) {

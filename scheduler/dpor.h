@@ -21,6 +21,16 @@
 //
 // When the search runs out of wakeup trees and no execution was cut short, every behaviour of
 // the program (for this input, on the operations the scheduler sees) has been explored.
+//
+// Sharding (`--shard I/N`, `--jobs N`) needs no communication: every shard runs the same
+// deterministic search until the branches waiting in its wakeup trees number N; branch k of
+// those (shallowest state first, in tree order) belongs to shard k mod N + 1, which alone goes
+// on to explore it, with every branch its own executions add later, wherever they go. The
+// others pass it by as the whole search would once it was explored: it joins the sleep set
+// of its state when the next branch there is taken. So the union covers the whole search.
+// Duplication, never a gap: the executions before the split run in every shard, and a shard
+// that finds a wakeup sequence inside a branch it gave away explores it itself (the other
+// shard, not knowing it, may explore an equivalent one).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +52,7 @@ struct Event {
 struct WakeupTree {
     Event event;
     std::vector<WakeupTree> children;
+    bool elsewhere = false;  // given to another shard, which explores all of it
 };
 
 // Whether `event` (the next step of its thread at the state the sequence starts from) is a weak
@@ -51,7 +62,9 @@ struct WakeupTree {
 bool weak_initial(const Event& event, const std::vector<Event>& sequence);
 
 // Adds `sequence` to the branches `tree` (those of one state) unless a branch already covers
-// it: a path of weak initials that ends in a leaf. Returns whether it was added.
+// it: a path of weak initials that ends in a leaf. Returns whether it was added. A new leaf
+// below a branch another shard explores is this shard's: the branch is then this shard's too,
+// its other children the other shard's.
 bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> sequence);
 
 class DporSearch {
@@ -60,6 +73,8 @@ public:
     bool next_plan(Plan& plan);
     // What the execution of the last plan did.
     void add_execution(const Trace& trace);
+    // Explore only shard `index` (1-based) of `count`.
+    void set_shard(uint32_t index, uint32_t count) { shard_index_ = index, shard_count_ = count; }
 
 private:
     // A state on the path of the last execution.
@@ -72,12 +87,17 @@ private:
     };
 
     void find_races(const Trace& trace, size_t from);
+    void keep_own_branches();
+    // Takes the state's next branch of this shard's, or returns false if none is left.
+    bool take_branch(Node& node, WakeupTree& branch);
     void reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second);
 
     std::vector<Node> stack_;
     size_t branch_ = 0;  // where the last plan left the path of the execution before it
     std::vector<SleepingThread> planned_asleep_;  // asleep after the last plan
     bool started_ = false;
+    uint32_t shard_index_ = 1, shard_count_ = 1;
+    bool split_ = false;  // the branches have been dealt out to the shards
 };
 
 }  // namespace baton::scheduler

@@ -298,35 +298,71 @@ TEST(DporSearch, IndependentThreadsNeedOneExecution) {
     EXPECT_EQ(blocked, 0);
 }
 
+// Small programs of reads and writes of two variables and a lock, where plain sleep sets
+// ran executions that ended sleep-blocked.
+namespace mixes {
+constexpr uint64_t x = kHeap, y = kHeap + 64, m = kHeap + 128, a = kHeap + 192, b = kHeap + 256;
+const bs::Operation wx{OpKind::PlainWrite, x}, rx{OpKind::PlainRead, x};
+const bs::Operation wy{OpKind::PlainWrite, y}, ry{OpKind::PlainRead, y};
+const bs::Operation lock{OpKind::MutexLock, m}, unlock{OpKind::MutexUnlock, m};
+const Simulation three_on_two{{{wx, ry, wy}, {wy, rx, wx}, {rx, wy, ry}}};
+const Simulation locked_and_unlocked{{{lock, wx, unlock, wy}, {wy, lock, rx, unlock}, {lock, wy, unlock}}};
+}  // namespace mixes
+
+std::set<TraceKey> mazurkiewicz_traces(const Simulation& simulation) {
+    std::set<TraceKey> traces;
+    std::vector<size_t> next(simulation.threads.size(), 0);
+    std::set<uint64_t> held;
+    bs::Trace scratch;
+    all_traces(simulation, next, held, scratch, traces);
+    return traces;
+}
+
 TEST(DporSearch, ExploresEachMazurkiewiczTraceOnceWithoutSleepBlocking) {
-    constexpr uint64_t x = kHeap, y = kHeap + 64, m = kHeap + 128, a = kHeap + 192, b = kHeap + 256;
-    const bs::Operation wx{OpKind::PlainWrite, x}, rx{OpKind::PlainRead, x};
-    const bs::Operation wy{OpKind::PlainWrite, y}, ry{OpKind::PlainRead, y};
-    const bs::Operation lock{OpKind::MutexLock, m}, unlock{OpKind::MutexUnlock, m};
+    using namespace mixes;
     const std::vector<std::pair<const char*, Simulation>> programs{
         {"message passing", {{{wx, wy}, {ry, rx}}}},
         {"readers and writers", {{{wx}, {rx, ry}, {wy, rx}}}},
         {"store buffering and a reader", {{{wx, ry}, {wy, rx}, {rx, ry}}}},
         {"writers of both", {{{wx, wy}, {wy, wx}, {ry}}}},
-        {"three threads on two variables", {{{wx, ry, wy}, {wy, rx, wx}, {rx, wy, ry}}}},
+        {"three threads on two variables", three_on_two},
         {"a lock and unlocked readers", {{{lock, wx, unlock}, {rx, lock, wx, unlock}, {rx, ry}}}},
-        {"locked and unlocked writes", {{{lock, wx, unlock, wy}, {wy, lock, rx, unlock}, {lock, wy, unlock}}}},
+        {"locked and unlocked writes", locked_and_unlocked},
         {"lock order inversion",
          {{{{OpKind::MutexLock, a}, {OpKind::MutexLock, b}, {OpKind::MutexUnlock, b}, {OpKind::MutexUnlock, a}},
            {{OpKind::MutexLock, b}, {OpKind::MutexLock, a}, {OpKind::MutexUnlock, a}, {OpKind::MutexUnlock, b}}}}},
     };
     for (const auto& [name, simulation] : programs) {
-        std::set<TraceKey> expected;
-        std::vector<size_t> next(simulation.threads.size(), 0);
-        std::set<uint64_t> held;
-        bs::Trace scratch;
-        all_traces(simulation, next, held, scratch, expected);
+        std::set<TraceKey> expected = mazurkiewicz_traces(simulation);
         bs::DporSearch search;
         std::vector<TraceKey> seen;
         auto [complete, blocked] = explore(search, simulation, &seen);
         EXPECT_EQ(complete, static_cast<int>(expected.size())) << name;
         EXPECT_EQ(blocked, 0) << name;
         EXPECT_EQ(std::set<TraceKey>(seen.begin(), seen.end()), expected) << name;
+    }
+}
+
+TEST(DporSearch, ShardsTogetherExploreEveryTraceEachFewerThanTheWhole) {
+    const std::vector<std::pair<const char*, Simulation>> programs{
+        {"five threads on one mutex", workers(5, true)},
+        {"three threads on two variables", mixes::three_on_two},
+        {"locked and unlocked writes", mixes::locked_and_unlocked},
+    };
+    for (const auto& [name, simulation] : programs) {
+        std::set<TraceKey> expected = mazurkiewicz_traces(simulation);
+        for (uint32_t count : {2u, 3u, 5u}) {
+            std::set<TraceKey> covered;
+            for (uint32_t index = 1; index <= count; ++index) {
+                bs::DporSearch search;
+                search.set_shard(index, count);
+                std::vector<TraceKey> seen;
+                auto [complete, blocked] = explore(search, simulation, &seen);
+                EXPECT_LT(complete, static_cast<int>(expected.size())) << name << " " << index << "/" << count;
+                covered.insert(seen.begin(), seen.end());
+            }
+            EXPECT_EQ(covered, expected) << name << ", " << count << " shards";
+        }
     }
 }
 

@@ -37,7 +37,10 @@ WakeupTree chain(std::vector<Event>::const_iterator begin, std::vector<Event>::c
     return tree;
 }
 
-constexpr size_t kNone = SIZE_MAX;
+bool is_lock(OpKind kind) {
+    return kind == OpKind::MutexLock || kind == OpKind::MutexTryLock || kind == OpKind::ReadLock ||
+           kind == OpKind::WriteLock;
+}
 
 }  // namespace
 
@@ -212,28 +215,41 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
     };
     // The latest earlier step on the same object, by another thread, that could have been
     // enabled together with `op` and is not already ordered before `thread`: the one step
-    // `op` races with (all earlier ones on the object happen before that one).
-    auto race_with = [&](ThreadId thread, const Operation& op) -> size_t {
-        if (op.object == 0) return kNone;
+    // `op` races with (all earlier ones on the object happen before that one). A lock races
+    // with the holder's acquisition, which the trace does not tell from a relock of a
+    // recursive mutex, a trylock or a reacquisition after a condition wait: so with every
+    // lock of the holder's since another thread's step on the mutex. Those that are no race
+    // end their wakeup sequence early (dpor.h).
+    auto races_with = [&](ThreadId thread, const Operation& op) -> std::vector<size_t> {
+        std::vector<size_t> races;
+        if (op.object == 0) return races;
         auto found = steps_on.find(op.object);
-        if (found == steps_on.end()) return kNone;
+        if (found == steps_on.end()) return races;
         const Clock& before = clock_of(thread);
         for (size_t k = found->second.size(); k-- > 0;) {
             size_t i = found->second[k];
             const TraceStep& earlier = trace.steps[i];
-            if (earlier.choice.thread == thread) return kNone;  // the rest is ordered before it
+            if (earlier.choice.thread == thread) return races;  // the rest is ordered before it
             if (!may_be_co_enabled(earlier.op, op)) continue;
-            if (before.get(earlier.choice.thread) >= epoch[i]) return kNone;  // so is the rest
-            return i;
+            if (before.get(earlier.choice.thread) >= epoch[i]) return races;  // so is the rest
+            races.push_back(i);
+            if (!is_lock(op.kind) || !is_lock(earlier.op.kind)) return races;
+            for (size_t h = k; h-- > 0;) {
+                const TraceStep& held = trace.steps[found->second[h]];
+                if (held.choice.thread != earlier.choice.thread) break;
+                if (before.get(held.choice.thread) >= epoch[found->second[h]]) break;
+                if (is_lock(held.op.kind)) races.push_back(found->second[h]);
+            }
+            return races;
         }
-        return kNone;
+        return races;
     };
     for (size_t j = 0; j < trace.steps.size(); ++j) {
         const TraceStep& step = trace.steps[j];
         ThreadId thread = step.choice.thread;
         // Races ending before `from` lie in the plan's prefix: an earlier execution had them.
-        if (size_t i = j >= from ? race_with(thread, step.op) : kNone; i != kNone)
-            reverse_race(trace, i, j, {step.choice, step.op});
+        if (j >= from)
+            for (size_t i : races_with(thread, step.op)) reverse_race(trace, i, j, {step.choice, step.op});
         Clock& clock = clock_of(thread);
         if (step.op.object != 0) clock.join(object_clock[step.op.object]);
         clock.tick(thread);
@@ -244,15 +260,14 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
         }
     }
     for (const PendingOperation& pending : trace.pending) {
-        size_t i = race_with(pending.thread, pending.op);
-        if (i == kNone) continue;
+        std::vector<size_t> races = races_with(pending.thread, pending.op);
         // What the thread could do at the end; a blocked thread's step is its running on.
         Option::Kind kind = Option::Kind::Run;
         if (!pending.can(Option::Kind::Run)) {
             if (pending.can(Option::Kind::Timeout)) kind = Option::Kind::Timeout;
             else if (pending.can(Option::Kind::SpuriousWakeup)) kind = Option::Kind::SpuriousWakeup;
         }
-        reverse_race(trace, i, trace.steps.size(), {{pending.thread, kind}, pending.op});
+        for (size_t i : races) reverse_race(trace, i, trace.steps.size(), {{pending.thread, kind}, pending.op});
     }
 }
 

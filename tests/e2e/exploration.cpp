@@ -85,6 +85,18 @@ TEST(Dpor, ThreadsOnTheirOwnDataNeedOneExecution) {
     EXPECT_EQ(report["stats"]["executions"], 1) << report.dump(2);
 }
 
+TEST(Dpor, ALockRacesWithTheHoldersAcquisitionNotItsRecursiveRelock) {
+    // Two producers, each: a recursive mutex taken twice, then an error-checking one with a
+    // trylock. The two mutexes can each go to either thread first: 4 traces.
+    TempDir directory;
+    std::string program = directory.file("recursive.c");
+    fs::copy_file(baton::e2e::source_path("testcases/deadlock/recursive_mutex.c"), program,
+                  fs::copy_options::overwrite_existing);
+    auto report = check_json(program, {"--strategy", "dpor"}, directory.path());
+    EXPECT_EQ(report["verdict"], "verified") << report.dump(2);
+    EXPECT_EQ(report["stats"]["executions"], 4) << report.dump(2);
+}
+
 TEST(Dpor, TheDefaultVerifiesASmallCorrectProgram) {
     TempDir directory;
     std::string program = directory.file("workers.c", workers_program(3, false));

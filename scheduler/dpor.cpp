@@ -55,6 +55,10 @@ bool weak_initial(const Event& event, const std::vector<Event>& sequence) {
             if (dependent(sequence[m].op, sequence[k].op)) return false;
         return true;
     }
+    // Not in the sequence: one that commutes with all of it. Only a thread's running qualifies:
+    // a timeout or a spurious wakeup is a choice instead of waiting on, so going the other
+    // way later is not the same as having done it first.
+    if (event.choice.kind != Option::Kind::Run) return false;
     return std::none_of(sequence.begin(), sequence.end(),
                         [&](const Event& step) { return dependent(step.op, event.op); });
 }

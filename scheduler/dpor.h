@@ -57,8 +57,8 @@ struct WakeupTree {
 
 // Whether `event` (the next step of its thread at the state the sequence starts from) is a weak
 // initial of `sequence`: the sequence, or one equivalent to it, may begin with it (it is the
-// first step of its thread there with nothing dependent before it), or it commutes with all of
-// the sequence (its thread takes no step in it).
+// first step of its thread there with nothing dependent before it), or it is a thread's
+// running that commutes with all of the sequence (its thread takes no step in it).
 bool weak_initial(const Event& event, const std::vector<Event>& sequence);
 
 // Adds `sequence` to the branches `tree` (those of one state) unless a branch already covers

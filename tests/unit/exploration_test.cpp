@@ -376,6 +376,10 @@ TEST(DporSearch, AWakeupSequenceCoveredByABranchIsNotAdded) {
     // leaf then covers it.
     EXPECT_FALSE(bs::insert_wakeup_sequence(tree, {r1}));
     EXPECT_TRUE(bs::weak_initial(w2, {r1}));
+    // A spurious wakeup is a choice, not a step that commutes: only in the sequence is it one.
+    const bs::Event wake2{{2, Option::Kind::SpuriousWakeup}, {OpKind::CondWake, 32}};
+    EXPECT_FALSE(bs::weak_initial(wake2, {r1}));
+    EXPECT_TRUE(bs::weak_initial(wake2, {r1, wake2}));
     EXPECT_FALSE(bs::weak_initial(w0, {r1}));  // dependent on the read
     EXPECT_FALSE(bs::weak_initial(r1, {w0, r1}));  // the write must stay first
     // Thread 2's write also commutes with all of w0.r1: the new sequence goes below it.

@@ -62,6 +62,11 @@ options:
   --max-steps N          scheduling points per execution before it counts as not ending
   --preempt WHERE        racy (the default): plain memory accesses become scheduling points
                          once found racy; all: every access to shared memory is one
+  --jobs N               explore with N processes at once, each a shard of the search
+                         (default: 1); the verdict is verified only if every shard completed
+  --shard I/N            explore only shard I of N of the search (e.g. on N machines); the
+                         N shards' findings together are those of the whole search, and
+                         the program is verified if every shard says verified
   -h, --help             this help
 
 exit status: 0 no findings (none that fail the run), 1 findings, 2 usage or input error
@@ -78,6 +83,7 @@ struct CheckOptions {
     std::vector<std::string> arguments;
     scheduler::Budget budget;
     scheduler::SearchOptions search;
+    uint32_t jobs = 1;
 };
 
 bool parse_number(const std::string& text, uint64_t& value) {
@@ -102,6 +108,17 @@ bool parse_kinds(const std::string& text, std::set<std::string>& kinds, std::str
         error = fmt::format("--fail-on needs a comma list of finding kinds ({})", fmt::join(known, ", "));
         return false;
     }
+    return true;
+}
+
+// `--shard I/N` with 1 <= I <= N.
+bool parse_shard(const std::string& text, uint32_t& index, uint32_t& count) {
+    size_t slash = text.find('/');
+    uint64_t i = 0, n = 0;
+    if (slash == std::string::npos || !parse_number(text.substr(0, slash), i) ||
+        !parse_number(text.substr(slash + 1), n) || i < 1 || i > n || n > 1'000'000)
+        return false;
+    index = static_cast<uint32_t>(i), count = static_cast<uint32_t>(n);
     return true;
 }
 
@@ -199,6 +216,17 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                     return false;
                 }
                 options.budget.max_steps = number;
+            } else if (name == "--jobs") {
+                if (!parse_number(value, number) || number == 0 || number > 256) {
+                    error = "--jobs needs a whole number from 1 to 256, not '" + value + "'";
+                    return false;
+                }
+                options.jobs = static_cast<uint32_t>(number);
+            } else if (name == "--shard") {
+                if (!parse_shard(value, options.search.shard_index, options.search.shard_count)) {
+                    error = "--shard needs I/N with 1 <= I <= N (e.g. 2/4), not '" + value + "'";
+                    return false;
+                }
             } else if (name == "--strategy") {
                 if (value != "default" && value != "dpor" && value != "bounded" && value != "pct" &&
                     value != "random") {
@@ -384,29 +412,43 @@ int check_main(int argc, char** argv) {
         return found;
     };
     ProgressLine progress(isatty(STDERR_FILENO) && options.format == "text", options.budget.time_limit_seconds);
-    bool ran = explorer.run(
-        [&](const scheduler::ExecutionReport& execution) {
+    auto handle = [&](const scheduler::ExecutionReport& execution) {
+        const scheduler::ExecutionOutcome& outcome = *execution.outcome;
+        progress.update(execution.index, findings.size());
+        if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
+            runtime_failure = first_line(outcome.errors);
+            return false;
+        }
+        std::vector<nlohmann::json> sources;
+        std::vector<report::KeyedFinding> found = findings_of(outcome, &sources);
+        for (size_t f = 0; f < found.size(); ++f) {
+            auto& [key, finding] = found[f];
+            if (seen.count(key)) continue;
+            seen[key] = findings.size();
+            keys.push_back(key);
+            finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
+            findings.push_back(std::move(finding));
+            records.push_back(std::move(sources[f]));
+            shown_by.push_back(execution);
+        }
+        return true;
+    };
+    bool ran = false;
+    if (options.jobs > 1) {
+        // In each shard's process: only the executions that show it something new, or that
+        // could not run, are worth sending to this one.
+        std::set<std::string> shard_seen;
+        auto worth_sending = [&](const scheduler::ExecutionReport& execution) {
             const scheduler::ExecutionOutcome& outcome = *execution.outcome;
-            progress.update(execution.index, findings.size());
-            if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127 && outcome.records.empty())) {
-                runtime_failure = first_line(outcome.errors);
-                return false;
-            }
-            std::vector<nlohmann::json> sources;
-            std::vector<report::KeyedFinding> found = findings_of(outcome, &sources);
-            for (size_t f = 0; f < found.size(); ++f) {
-                auto& [key, finding] = found[f];
-                if (seen.count(key)) continue;
-                seen[key] = findings.size();
-                keys.push_back(key);
-                finding.found_in = fmt::format("execution {} ({})", execution.index, execution.description);
-                findings.push_back(std::move(finding));
-                records.push_back(std::move(sources[f]));
-                shown_by.push_back(execution);
-            }
-            return true;
-        },
-        stats, error);
+            if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127)) return true;
+            bool fresh = false;
+            for (const auto& found : findings_of(outcome)) fresh |= shard_seen.insert(found.key).second;
+            return fresh;
+        };
+        ran = explorer.run_jobs(options.jobs, worth_sending, handle, stats, error);
+    } else {
+        ran = explorer.run(handle, stats, error);
+    }
     progress.clear();
     if (ran && runtime_failure.empty()) {
         // Fewer switches make a replay easier to follow: shorten each finding's schedule.

@@ -242,7 +242,10 @@ bool wants_grading(int argc, char** argv) {
         if (arg.rfind("--", 0) == 0) {
             std::string name, value;
             if (!split_option(argc, argv, i, name, value)) break;
-            if (is_grading_option(name) ||
+            // --jobs and --shard also split one program's search (baton check): they grade
+            // only with many programs.
+            bool split = name == "--jobs" || name == "--shard";
+            if ((is_grading_option(name) && !split) ||
                 (name == "--format" && (value == "jsonl" || value == "csv")))
                 return true;
             continue;

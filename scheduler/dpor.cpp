@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace baton::scheduler {
 namespace {
@@ -20,94 +21,191 @@ struct Clock {
     }
 };
 
-bool contains(const std::vector<Choice>& choices, Choice choice) {
-    return std::find(choices.begin(), choices.end(), choice) != choices.end();
+// The sleepers still asleep once `step` has run: a dependent step may change what theirs do,
+// and a thread's own step replaces whatever else it could have done.
+std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
+    std::vector<SleepingThread> still;
+    for (const SleepingThread& sleeper : asleep)
+        if (sleeper.choice.thread != step.choice.thread && !dependent(sleeper.op, step.op))
+            still.push_back(sleeper);
+    return still;
 }
 
-bool asleep(const std::vector<SleepingThread>& asleep, Choice choice) {
-    return std::any_of(asleep.begin(), asleep.end(),
-                       [&](const SleepingThread& sleeper) { return sleeper.choice == choice; });
+WakeupTree chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
+    WakeupTree tree{*begin, {}};
+    if (begin + 1 != end) tree.children.push_back(chain(begin + 1, end));
+    return tree;
 }
 
-const Option* option_of(const std::vector<Option>& options, Choice choice) {
-    for (const Option& option : options)
-        if (option.thread == choice.thread && option.kind == choice.kind) return &option;
-    return nullptr;
+bool is_lock(OpKind kind) {
+    return kind == OpKind::MutexLock || kind == OpKind::MutexTryLock || kind == OpKind::ReadLock ||
+           kind == OpKind::WriteLock;
 }
 
 }  // namespace
+
+bool weak_initial(const Event& event, const std::vector<Event>& sequence) {
+    for (size_t k = 0; k < sequence.size(); ++k) {
+        if (sequence[k].choice.thread != event.choice.thread) continue;
+        // Its thread's first step in the sequence: an initial unless something before it in
+        // the sequence must stay before it. Another kind of step (a timeout instead of a
+        // wakeup) is another event.
+        if (sequence[k].choice.kind != event.choice.kind) return false;
+        for (size_t m = 0; m < k; ++m)
+            if (dependent(sequence[m].op, sequence[k].op)) return false;
+        return true;
+    }
+    // Not in the sequence: one that commutes with all of it. Only a thread's running qualifies:
+    // a timeout or a spurious wakeup is a choice instead of waiting on, so going the other
+    // way later is not the same as having done it first.
+    if (event.choice.kind != Option::Kind::Run) return false;
+    return std::none_of(sequence.begin(), sequence.end(),
+                        [&](const Event& step) { return dependent(step.op, event.op); });
+}
+
+namespace {
+
+// The branch of `level` that `sequence` may begin like (null: none), and what is left of the
+// sequence below it.
+WakeupTree* begins_like(std::vector<WakeupTree>& level, std::vector<Event>& sequence) {
+    // Every branch is a weak initial of what is left once it is empty: covered below.
+    auto match = std::find_if(level.begin(), level.end(), [&](const WakeupTree& branch) {
+        return weak_initial(branch.event, sequence);
+    });
+    if (match == level.end()) return nullptr;
+    ThreadId thread = match->event.choice.thread;
+    auto own = std::find_if(sequence.begin(), sequence.end(),
+                            [&](const Event& step) { return step.choice.thread == thread; });
+    if (own != sequence.end()) sequence.erase(own);
+    return &*match;
+}
+
+bool covered(std::vector<WakeupTree>& level, std::vector<Event> sequence) {
+    for (std::vector<WakeupTree>* at = &level;;) {
+        WakeupTree* match = begins_like(*at, sequence);
+        if (!match) return false;
+        if (match->children.empty()) return true;
+        at = &match->children;
+    }
+}
+
+}  // namespace
+
+bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> sequence) {
+    std::vector<WakeupTree>* level = &tree;
+    for (;;) {
+        const std::vector<Event> whole = sequence;
+        WakeupTree* match = begins_like(*level, sequence);
+        if (!match) {
+            level->push_back(chain(whole.begin(), whole.end()));
+            return true;
+        }
+        if (match->children.empty()) return false;
+        if (match->elsewhere) {
+            // Another shard explores the leaves below, and only those: a new one is this
+            // shard's, which then goes down the branch too, passing the other shard's by.
+            if (covered(match->children, sequence)) return false;
+            match->elsewhere = false;
+            for (WakeupTree& child : match->children) child.elsewhere = true;
+        }
+        level = &match->children;
+    }
+}
 
 bool DporSearch::next_plan(Plan& plan) {
     plan = Plan{};
     if (!started_) {
         started_ = true;
-        prefix_ = 0;
+        branch_ = 0;
+        planned_asleep_.clear();
         return true;  // the first execution: non-preemptive, nothing asleep
     }
+    if (shard_count_ > 1 && !split_) keep_own_branches();
     for (size_t i = stack_.size(); i-- > 0;) {
         Node& node = stack_[i];
-        auto candidate = std::find_if(node.backtrack.begin(), node.backtrack.end(), [&](Choice c) {
-            return !contains(node.done, c) && !asleep(node.asleep, c);
-        });
-        if (candidate == node.backtrack.end()) continue;
-        Choice choice = *candidate;
-        const Option* taken = option_of(node.options, choice);
-        // Asleep after this step: what was asleep here or already explored from here, unless
-        // the new step is dependent on it (then its order relative to the step matters).
-        std::vector<SleepingThread> sleepers = node.asleep;
-        for (Choice done : node.done)
-            if (const Option* option = option_of(node.options, done)) sleepers.push_back({done, option->op});
-        for (const SleepingThread& sleeper : sleepers)
-            if (!dependent(sleeper.op, taken->op)) plan.asleep.push_back(sleeper);
-        node.done.push_back(choice);
-        node.chosen = choice;
-        node.op = taken->op;
+        // Everything below this state's last branch is explored: it sleeps from now on.
+        if (node.explored_taken) node.asleep.push_back({node.taken.choice, node.taken.op});
+        node.explored_taken = false;
+        WakeupTree branch;
+        if (!take_branch(node, branch)) continue;
+        std::vector<SleepingThread> asleep = awake_after(node.asleep, branch.event);
         stack_.resize(i + 1);
-        for (const Node& step : stack_) plan.follow.push_back(step.chosen);
-        prefix_ = i + 1;
-        planned_asleep_ = plan.asleep;
+        // Down the branch's leftmost path; the branches beside it stay with their states.
+        while (!branch.children.empty()) {
+            Node next;
+            next.asleep = asleep;
+            next.wakeup = std::move(branch.children);
+            WakeupTree child;
+            if (!take_branch(next, child)) break;  // never: its own branches end in its own leaves
+            asleep = awake_after(next.asleep, child.event);
+            stack_.push_back(std::move(next));
+            branch = std::move(child);
+        }
+        for (const Node& step : stack_) plan.follow.push_back(step.taken.choice);
+        plan.asleep = asleep;
+        plan.wakeup_from = i;
+        branch_ = i;
+        planned_asleep_ = std::move(asleep);
         return true;
     }
+    stack_.clear();
     return false;
 }
 
-void DporSearch::add_execution(const Trace& trace) {
-    // The steps past the plan are new states; their sleep sets start from the plan's.
-    std::vector<SleepingThread> asleep = prefix_ > 0 ? planned_asleep_ : std::vector<SleepingThread>{};
-    for (size_t j = prefix_; j < trace.steps.size(); ++j) {
-        const TraceStep& step = trace.steps[j];
-        Node node;
-        node.options = step.options;
-        node.chosen = step.choice;
-        node.op = step.op;
-        node.done.push_back(step.choice);
-        node.asleep = asleep;
-        stack_.push_back(std::move(node));
-        std::erase_if(asleep, [&](const SleepingThread& s) { return dependent(s.op, step.op); });
+bool DporSearch::take_branch(Node& node, WakeupTree& branch) {
+    // Branches another shard explores come first: the whole search would have explored them
+    // by now, so they sleep.
+    while (!node.wakeup.empty() && node.wakeup.front().elsewhere) {
+        node.asleep.push_back({node.wakeup.front().event.choice, node.wakeup.front().event.op});
+        node.wakeup.erase(node.wakeup.begin());
     }
-    find_races(trace);
+    if (node.wakeup.empty()) return false;
+    branch = std::move(node.wakeup.front());
+    node.wakeup.erase(node.wakeup.begin());
+    node.taken = branch.event;
+    node.explored_taken = true;
+    return true;
 }
 
-void DporSearch::add_backtrack(size_t index, ThreadId thread) {
-    Node& node = stack_[index];
-    // The thread's own option if it had one then (running beats timing out beats waking
-    // spuriously: options are sorted that way); otherwise any thread that could run.
-    for (const Option& option : node.options) {
-        if (option.thread != thread) continue;
-        Choice choice{option.thread, option.kind};
-        if (!contains(node.backtrack, choice)) node.backtrack.push_back(choice);
+void DporSearch::keep_own_branches() {
+    size_t waiting = 0;
+    for (const Node& node : stack_) waiting += node.wakeup.size();
+    if (waiting < shard_count_) return;
+    split_ = true;
+    size_t k = 0;
+    for (Node& node : stack_)
+        for (WakeupTree& branch : node.wakeup) branch.elsewhere = k++ % shard_count_ != shard_index_ - 1;
+}
+
+void DporSearch::add_execution(const Trace& trace) {
+    const size_t planned = stack_.size();
+    const size_t steps = trace.steps.size();
+    for (size_t k = branch_; k < std::min(planned, steps); ++k) {
+        stack_[k].options = trace.steps[k].options;
+        stack_[k].taken = {trace.steps[k].choice, trace.steps[k].op};
+    }
+    if (steps < planned) {
+        // The plan's step at `steps` could not be taken (the race behind it was no race):
+        // nothing below it exists; the state keeps its other branches.
+        stack_.resize(steps + 1);
+        stack_.back().explored_taken = false;
         return;
     }
-    bool any_run = std::any_of(node.options.begin(), node.options.end(),
-                               [](const Option& o) { return o.kind == Option::Kind::Run; });
-    for (const Option& option : node.options) {
-        if (any_run && option.kind != Option::Kind::Run) continue;
-        Choice choice{option.thread, option.kind};
-        if (!contains(node.backtrack, choice)) node.backtrack.push_back(choice);
+    // The steps past the plan are new states; their sleep sets start from the plan's.
+    std::vector<SleepingThread> asleep = planned_asleep_;
+    for (size_t k = planned; k < steps; ++k) {
+        const TraceStep& step = trace.steps[k];
+        Node node;
+        node.options = step.options;
+        node.taken = {step.choice, step.op};
+        node.asleep = asleep;
+        asleep = awake_after(asleep, node.taken);
+        stack_.push_back(std::move(node));
     }
+    find_races(trace, branch_);
 }
 
-void DporSearch::find_races(const Trace& trace) {
+void DporSearch::find_races(const Trace& trace, size_t from) {
     // Happens-before over the steps: program order plus every pair of dependent steps in
     // trace order (all steps on one object are dependent, so one clock per object suffices).
     std::vector<Clock> thread_clock;
@@ -120,26 +218,42 @@ void DporSearch::find_races(const Trace& trace) {
         return thread_clock[thread];
     };
     // The latest earlier step on the same object, by another thread, that could have been
-    // enabled together with `op` and is not already ordered before `thread`: a race to reverse.
-    auto race_with = [&](ThreadId thread, const Operation& op) {
-        if (op.object == 0) return;
+    // enabled together with `op` and is not already ordered before `thread`: the one step
+    // `op` races with (all earlier ones on the object happen before that one). A lock races
+    // with the holder's acquisition, which the trace does not tell from a relock of a
+    // recursive mutex, a trylock or a reacquisition after a condition wait: so with every
+    // lock of the holder's since another thread's step on the mutex. Those that are no race
+    // end their wakeup sequence early (dpor.h).
+    auto races_with = [&](ThreadId thread, const Operation& op) -> std::vector<size_t> {
+        std::vector<size_t> races;
+        if (op.object == 0) return races;
         auto found = steps_on.find(op.object);
-        if (found == steps_on.end()) return;
+        if (found == steps_on.end()) return races;
         const Clock& before = clock_of(thread);
         for (size_t k = found->second.size(); k-- > 0;) {
             size_t i = found->second[k];
             const TraceStep& earlier = trace.steps[i];
-            if (earlier.choice.thread == thread) return;  // the rest is ordered before it
+            if (earlier.choice.thread == thread) return races;  // the rest is ordered before it
             if (!may_be_co_enabled(earlier.op, op)) continue;
-            if (before.get(earlier.choice.thread) >= epoch[i]) return;  // ordered: so is the rest
-            add_backtrack(i, thread);
-            return;
+            if (before.get(earlier.choice.thread) >= epoch[i]) return races;  // so is the rest
+            races.push_back(i);
+            if (!is_lock(op.kind) || !is_lock(earlier.op.kind)) return races;
+            for (size_t h = k; h-- > 0;) {
+                const TraceStep& held = trace.steps[found->second[h]];
+                if (held.choice.thread != earlier.choice.thread) break;
+                if (before.get(held.choice.thread) >= epoch[found->second[h]]) break;
+                if (is_lock(held.op.kind)) races.push_back(found->second[h]);
+            }
+            return races;
         }
+        return races;
     };
     for (size_t j = 0; j < trace.steps.size(); ++j) {
         const TraceStep& step = trace.steps[j];
         ThreadId thread = step.choice.thread;
-        race_with(thread, step.op);
+        // Races ending before `from` lie in the plan's prefix: an earlier execution had them.
+        if (j >= from)
+            for (size_t i : races_with(thread, step.op)) reverse_race(trace, i, j, {step.choice, step.op});
         Clock& clock = clock_of(thread);
         if (step.op.object != 0) clock.join(object_clock[step.op.object]);
         clock.tick(thread);
@@ -149,7 +263,61 @@ void DporSearch::find_races(const Trace& trace) {
             steps_on[step.op.object].push_back(j);
         }
     }
-    for (const PendingOperation& pending : trace.pending) race_with(pending.thread, pending.op);
+    for (const PendingOperation& pending : trace.pending) {
+        std::vector<size_t> races = races_with(pending.thread, pending.op);
+        // What the thread could do at the end; a blocked thread's step is its running on.
+        Option::Kind kind = Option::Kind::Run;
+        if (!pending.can(Option::Kind::Run)) {
+            if (pending.can(Option::Kind::Timeout)) kind = Option::Kind::Timeout;
+            else if (pending.can(Option::Kind::SpuriousWakeup)) kind = Option::Kind::SpuriousWakeup;
+        }
+        for (size_t i : races) reverse_race(trace, i, trace.steps.size(), {{pending.thread, kind}, pending.op});
+    }
+}
+
+void DporSearch::reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second) {
+    Node& node = stack_[earlier];
+    const TraceStep& first = trace.steps[earlier];
+    const ThreadId thread = second.choice.thread;
+    // notdep: the steps between the two that do not happen after the first. Whatever happens
+    // after it runs after a step of a thread or on an object that does.
+    std::vector<Event> sequence;
+    std::vector<bool> after_thread;
+    std::unordered_set<uint64_t> after_object;
+    auto mark = [&](const TraceStep& step) {
+        if (step.choice.thread >= after_thread.size()) after_thread.resize(step.choice.thread + 1);
+        after_thread[step.choice.thread] = true;
+        if (step.op.object != 0) after_object.insert(step.op.object);
+    };
+    mark(first);
+    bool thread_moved = false;  // `second`'s thread takes steps in between
+    bool releases = false;      // a step in between may free a mutex through another object
+    for (size_t k = earlier + 1; k < later; ++k) {
+        const TraceStep& step = trace.steps[k];
+        ThreadId t = step.choice.thread;
+        if ((t < after_thread.size() && after_thread[t]) ||
+            (step.op.object != 0 && after_object.count(step.op.object))) {
+            mark(step);
+            continue;
+        }
+        sequence.push_back({step.choice, step.op});
+        thread_moved |= t == thread;
+        releases |= step.op.kind == OpKind::CondWait;
+    }
+    Event last = second;
+    if (!thread_moved) {
+        // The thread was already at this step before the first one: it goes the first way it
+        // could go there (running, else timing out, else waking spuriously). If it could not
+        // go at all, only a mutex freed in between could let it.
+        auto own = std::find_if(node.options.begin(), node.options.end(),
+                                [&](const Option& option) { return option.thread == thread; });
+        if (own != node.options.end()) last.choice.kind = own->kind;
+        else if (!node.options.empty() && !releases) return;
+    }
+    sequence.push_back(last);
+    for (const SleepingThread& sleeper : node.asleep)
+        if (weak_initial({sleeper.choice, sleeper.op}, sequence)) return;
+    insert_wakeup_sequence(node.wakeup, std::move(sequence));
 }
 
 }  // namespace baton::scheduler

@@ -1,7 +1,14 @@
 #include "scheduler/explorer.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 
 #include "scheduler/dpor.h"
@@ -113,8 +120,8 @@ namespace {
 // Feeds a trace-driven search (DPOR, preemption bounding) until it is done or the budget is.
 // Returns false on error; `complete` says whether the search ran out of schedules.
 template <class Search>
-bool run_guided(const std::function<Search()>& make, const char* name, const RunRequest& base,
-                uint64_t trace_limit, double until_seconds, Explorer::Session& session,
+bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
+                const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
                 bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error);
 
@@ -128,18 +135,26 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
     uint64_t steps_seen = 0;
     bool ok = true;
 
+    const uint32_t shard = options_.shard_index, shards = options_.shard_count;
+    const std::string of_shard =
+        shards > 1 ? " of shard " + std::to_string(shard) + "/" + std::to_string(shards) : "";
     if (strategy == "dpor" || strategy == "default") {
         bool complete = false;
         double until = strategy == "dpor" ? limit : limit / 2;
-        ok = run_guided<DporSearch>([] { return DporSearch(); }, "dpor", base_, options_.trace_limit,
-                                    until, session, complete, steps_seen, stats.bounds, error);
+        auto make = [shard, shards] {
+            DporSearch search;
+            search.set_shard(shard, shards);
+            return search;
+        };
+        ok = run_guided<DporSearch>(make, "dpor", of_shard, base_, options_.trace_limit, until,
+                                    session, complete, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "dpor";
     } else if (strategy == "bounded") {
         bool complete = false;
         uint32_t bound = options_.max_preemptions;
         ok = run_guided<PreemptionBounding>([bound] { return PreemptionBounding(bound); }, "bounded",
-                                            base_, options_.trace_limit, limit, session, complete,
+                                            "", base_, options_.trace_limit, limit, session, complete,
                                             steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "bounded";
@@ -152,13 +167,14 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         for (uint64_t i = 0; session.budget_left(limit); ++i) {
             RunRequest request = base_;
             request.strategy = pct ? "pct" : "random";
-            request.seed = options_.seed + i;
+            request.seed = options_.seed + i * shards + (shard - 1);
             request.pct_depth = options_.pct_depth;
             request.pct_steps = std::max<uint64_t>(steps_seen, 1);
             std::string description =
                 pct ? "pct schedule, seed " + std::to_string(request.seed) + ", depth " +
                           std::to_string(options_.pct_depth)
                     : "random schedule, seed " + std::to_string(request.seed);
+            description += of_shard;
             ExecutionOutcome outcome;
             if (!(ok = session.run(request, description, outcome, error))) break;
             if (const nlohmann::json* end = outcome.end_record())
@@ -179,8 +195,8 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
 namespace {
 
 template <class Search>
-bool run_guided(const std::function<Search()>& make, const char* name, const RunRequest& base,
-                uint64_t trace_limit, double until_seconds, Explorer::Session& session,
+bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
+                const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
                 bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error) {
     complete = false;
@@ -204,7 +220,7 @@ bool run_guided(const std::function<Search()>& make, const char* name, const Run
         request.record_trace = true;
         request.trace_limit = trace_limit;
         ExecutionOutcome outcome;
-        std::string description = std::string(name) + " execution " + std::to_string(n);
+        std::string description = std::string(name) + " execution " + std::to_string(n) + suffix;
         if (!session.run(request, description, outcome, error)) return false;
         Trace trace;
         std::string trace_error;
@@ -233,5 +249,174 @@ bool run_guided(const std::function<Search()>& make, const char* name, const Run
 }
 
 }  // namespace
+
+namespace {
+
+// What goes from a shard's process to the parent: one JSON object a line, either
+// {"execution": ...} (a report and its outcome) or, last, {"done": ...} (stats, error).
+nlohmann::json execution_json(const ExecutionReport& report) {
+    const ExecutionOutcome& outcome = *report.outcome;
+    return {{"index", report.index},
+            {"description", report.description},
+            {"schedule", report.schedule},
+            {"preempt_on", report.preempt_on},
+            {"records", outcome.records},
+            {"exited", outcome.exited},
+            {"exit_status", outcome.exit_status},
+            {"signal", outcome.signal},
+            {"killed_by_parent", outcome.killed_by_parent},
+            {"runtime_stopped", outcome.runtime_stopped},
+            {"runtime_error", outcome.runtime_error},
+            {"output", outcome.output},
+            {"errors", outcome.errors},
+            {"seconds", outcome.seconds}};
+}
+
+void read_execution(const nlohmann::json& json, ExecutionReport& report, ExecutionOutcome& outcome) {
+    report.index = json.at("index");
+    report.description = json.at("description");
+    report.schedule = json.at("schedule");
+    report.preempt_on = json.at("preempt_on").get<std::vector<uint64_t>>();
+    outcome.records = json.at("records").get<std::vector<nlohmann::json>>();
+    outcome.exited = json.at("exited");
+    outcome.exit_status = json.at("exit_status");
+    outcome.signal = json.at("signal");
+    outcome.killed_by_parent = json.at("killed_by_parent");
+    outcome.runtime_stopped = json.at("runtime_stopped");
+    outcome.runtime_error = json.at("runtime_error");
+    outcome.output = json.at("output");
+    outcome.errors = json.at("errors");
+    outcome.seconds = json.at("seconds");
+    report.outcome = &outcome;
+}
+
+nlohmann::json done_json(const ExplorationStats& stats, bool ok, const std::string& error) {
+    return {{"executions", stats.executions}, {"sleep_blocked", stats.sleep_blocked},
+            {"seconds", stats.seconds},       {"complete", stats.complete},
+            {"bounds", stats.bounds},         {"strategy", stats.strategy},
+            {"ok", ok},                       {"error", error}};
+}
+
+// Adds one shard's stats to the sum.
+void add_shard_stats(const nlohmann::json& done, bool first, ExplorationStats& stats) {
+    stats.executions += done.at("executions").get<uint64_t>();
+    stats.sleep_blocked += done.at("sleep_blocked").get<uint64_t>();
+    stats.seconds = std::max(stats.seconds, done.at("seconds").get<double>());
+    stats.complete = (first || stats.complete) && done.at("complete").get<bool>();
+    for (const std::string& bound : done.at("bounds").get<std::vector<std::string>>())
+        if (std::find(stats.bounds.begin(), stats.bounds.end(), bound) == stats.bounds.end())
+            stats.bounds.push_back(bound);
+    if (first) stats.strategy = done.at("strategy");
+}
+
+struct Shard {
+    pid_t pid = -1;
+    int fd = -1;
+    std::string pending;  // bytes not yet a whole line
+    bool done = false;
+};
+
+}  // namespace
+
+bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, const OutcomeHandler& handler,
+                        ExplorationStats& stats, std::string& error) {
+    become_subreaper();
+    std::vector<Shard> shards(jobs);
+    fflush(nullptr);  // nothing buffered may be written twice
+    for (uint32_t k = 0; k < jobs; ++k) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) {
+            error = "cannot start the exploration's shards (pipe failed)";
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            close(fds[0]), close(fds[1]);
+            error = "cannot start the exploration's shards (fork failed)";
+            break;
+        }
+        if (pid == 0) {
+            close(fds[0]);
+            signal(SIGPIPE, SIG_DFL);  // the parent gone: nobody is left to report to
+            SearchOptions options = options_;
+            options.shard_count = options_.shard_count * jobs;
+            options.shard_index = (options_.shard_index - 1) * jobs + k + 1;
+            Budget budget = budget_;
+            budget.max_executions = std::max<uint64_t>(1, (budget_.max_executions + jobs - 1) / jobs);
+            FILE* out = fdopen(fds[1], "w");
+            ExplorationStats shard_stats;
+            std::string shard_error;
+            bool ok = Explorer(base_, budget, options).run(
+                [&](const ExecutionReport& report) {
+                    if (worth_sending(report)) {
+                        fprintf(out, "%s\n", nlohmann::json{{"execution", execution_json(report)}}.dump().c_str());
+                        fflush(out);
+                    }
+                    return true;
+                },
+                shard_stats, shard_error);
+            fprintf(out, "%s\n", nlohmann::json{{"done", done_json(shard_stats, ok, shard_error)}}.dump().c_str());
+            fflush(out);
+            _exit(0);
+        }
+        close(fds[1]);
+        shards[k].pid = pid;
+        shards[k].fd = fds[0];
+    }
+    bool ok = error.empty(), stopped = !ok, first = true;
+    // Every shard's lines as they come, until all are done (or the handler says stop).
+    for (;;) {
+        std::vector<pollfd> polled;
+        std::vector<Shard*> owners;
+        for (Shard& shard : shards)
+            if (shard.fd >= 0) polled.push_back({shard.fd, POLLIN, 0}), owners.push_back(&shard);
+        if (polled.empty() || stopped) break;
+        if (poll(polled.data(), polled.size(), -1) < 0) continue;
+        for (size_t i = 0; i < polled.size() && !stopped; ++i) {
+            if (!polled[i].revents) continue;
+            Shard& shard = *owners[i];
+            char buffer[65536];
+            ssize_t n = read(shard.fd, buffer, sizeof buffer);
+            if (n <= 0) {
+                close(shard.fd);
+                shard.fd = -1;
+                continue;
+            }
+            shard.pending.append(buffer, static_cast<size_t>(n));
+            for (size_t end; !stopped && (end = shard.pending.find('\n')) != std::string::npos;) {
+                nlohmann::json line = nlohmann::json::parse(shard.pending.substr(0, end), nullptr, false);
+                shard.pending.erase(0, end + 1);
+                if (line.contains("execution")) {
+                    ExecutionReport report;
+                    ExecutionOutcome outcome;
+                    read_execution(line["execution"], report, outcome);
+                    if (!handler(report)) stopped = true;
+                } else if (line.contains("done")) {
+                    const nlohmann::json& done = line["done"];
+                    add_shard_stats(done, first, stats);
+                    first = false;
+                    shard.done = true;
+                    if (!done.at("ok").get<bool>() && ok) {
+                        ok = false;
+                        error = done.at("error");
+                        stopped = true;
+                    }
+                }
+            }
+        }
+    }
+    for (Shard& shard : shards) {
+        if (shard.pid < 0) continue;
+        if (stopped) kill(shard.pid, SIGKILL);  // the rest of its search is not wanted
+        if (shard.fd >= 0) close(shard.fd);
+        waitpid(shard.pid, nullptr, 0);
+        if (!shard.done && !stopped && ok) {
+            ok = false;
+            error = "a shard of the exploration ended without its report";
+        }
+    }
+    if (stopped && ok) stats.complete = false;
+    return ok;
+}
 
 }  // namespace baton::scheduler

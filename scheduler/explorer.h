@@ -8,6 +8,11 @@
 //   pct      PCT with depth `pct_depth`, seeds counting up from `seed` (scheduler/pct.h)
 //   random   random walks, seeds counting up from `seed`
 // Each outcome goes to the caller as soon as it is known.
+//
+// One exploration can be split into shards (`shard_index` of `shard_count`) that need no
+// communication: DPOR deals out its wakeup-tree branches (scheduler/dpor.h), PCT and random
+// take every shard_count-th seed; preemption bounding runs whole in every shard. `run_jobs`
+// runs several shards at once, each in a process of its own with its own program process.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +37,8 @@ struct SearchOptions {
     uint32_t pct_depth = 3;
     uint32_t max_preemptions = 2;       // bounded
     uint64_t trace_limit = 200'000;     // steps an execution may take and still be searched
+    uint32_t shard_index = 1;           // explore only this shard (1-based) ...
+    uint32_t shard_count = 1;           // ... of this many
 };
 
 struct ExplorationStats {
@@ -64,6 +71,14 @@ public:
     // Returns false (with `error`) if an execution could not be started or the program does
     // not behave deterministically under baton.
     bool run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
+
+    // Runs this exploration as `jobs` shards at once (each of this run's shard split `jobs`
+    // ways), each in a forked process with its own program process and an equal part of the
+    // execution budget. The executions `worth_sending` picks there (it runs in the shard's
+    // process, and should pick few: those with something new) come to `handler` here as they
+    // arrive; the stats are summed, and complete only if every shard was.
+    bool run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, const OutcomeHandler& handler,
+                  ExplorationStats& stats, std::string& error);
 
     class Session;  // one run's clock, counters and handler (explorer.cpp)
 

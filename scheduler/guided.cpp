@@ -26,8 +26,11 @@ bool Guided::asleep(const Option& option) const {
     return false;
 }
 
-void Guided::wake_dependents(const Operation& executed) {
-    std::erase_if(asleep_, [&](const SleepingThread& sleeper) { return dependent(sleeper.op, executed); });
+void Guided::wake_dependents(const Option& executed) {
+    // A thread's own step also wakes its other choices: they were choices at the old step.
+    std::erase_if(asleep_, [&](const SleepingThread& sleeper) {
+        return sleeper.choice.thread == executed.thread || dependent(sleeper.op, executed.op);
+    });
 }
 
 size_t Guided::choose(std::span<const Option> options, ThreadId current, bool current_spinning) {
@@ -47,6 +50,8 @@ size_t Guided::choose(std::span<const Option> options, ThreadId current, bool cu
                 // explorer already accounted for it when it put them to sleep.
                 return i;
             }
+        // A wakeup sequence's step that cannot be taken reverses no race: nothing new follows.
+        if (plan_.wakeup_from && step >= *plan_.wakeup_from) return kStopSleepBlocked;
         return kStopDiverged;
     }
     if (end_) {
@@ -78,7 +83,7 @@ size_t Guided::choose(std::span<const Option> options, ThreadId current, bool cu
             if (options[i].kind == Option::Kind::Timeout && !asleep(options[i])) pick = i;
     }
     if (pick == options.size()) return kStopSleepBlocked;
-    wake_dependents(options[pick].op);
+    wake_dependents(options[pick]);
     return pick;
 }
 

@@ -29,7 +29,7 @@ public:
 private:
     bool asleep(const Option& option) const;
     bool unplanned(const Operation& op) const;
-    void wake_dependents(const Operation& executed);
+    void wake_dependents(const Option& executed);
 
     Plan plan_;
     std::optional<PlanEnd> end_;  // stop after the plan (`baton explore`)

@@ -149,6 +149,7 @@ std::string format_plan(const Plan& plan) {
                     std::to_string(sleeper.op.object);
         text += "\n";
     }
+    if (plan.wakeup_from) text += "wakeup " + std::to_string(*plan.wakeup_from) + "\n";
     return text;
 }
 
@@ -178,6 +179,12 @@ bool parse_plan(std::string_view text, Plan& plan, std::string& error) {
                     return false;
                 }
                 plan.asleep.push_back(sleeper);
+            }
+        } else if (words[0] == "wakeup" && words.size() == 2) {
+            std::string_view number = words[1];
+            if (!parse_number(number, plan.wakeup_from.emplace()) || !number.empty()) {
+                error = "bad wakeup index '" + std::string(words[1]) + "'";
+                return false;
             }
         } else {
             error = "unknown plan line '" + std::string(line) + "'";

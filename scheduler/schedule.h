@@ -8,9 +8,12 @@
 // takes a "plan": the choices to follow, then which choices are asleep once they run out (a
 // sleeping choice is not taken until a step dependent on its operation has run; if only
 // sleeping choices remain, the execution is redundant and ends). After the plan, the execution
-// goes on non-preemptively. One item per line:
+// goes on non-preemptively. A search may mark where the choices of a wakeup sequence begin:
+// from there on, a choice that cannot be taken means the race it reverses was none (the step
+// would block there), and the execution ends as redundant instead of diverged. One item per line:
 //   follow 0x14 1x3 0
 //   asleep 2 lock 140737 1s cond-wake 94823   (choice, operation, object; repeated)
+//   wakeup 15                                 (index into follow)
 #pragma once
 
 #include <cstdint>
@@ -55,6 +58,7 @@ struct SleepingThread {
 struct Plan {
     std::vector<Choice> follow;
     std::vector<SleepingThread> asleep;
+    std::optional<uint64_t> wakeup_from = std::nullopt;  // where the wakeup sequence begins
 };
 
 std::string format_plan(const Plan& plan);

@@ -69,6 +69,9 @@ TEST(CheckErrors, BadOptionValue) {
     expect_usage_error(check({"--strategy", "dfs", "x.c"}), "--strategy");
     expect_usage_error(check({"--pct-depth", "0", "x.c"}), "--pct-depth");
     expect_usage_error(check({"--max-preemptions", "-1", "x.c"}), "--max-preemptions");
+    for (const char* shard : {"0/2", "3/2", "x", "1/", "/2", "1/2x"})
+        expect_usage_error(check({"--shard", shard, "x.c"}), "--shard");
+    for (const char* jobs : {"0", "x", "-2"}) expect_usage_error(check({"--jobs", jobs, "x.c"}), "--jobs");
 }
 
 TEST(CheckErrors, UnknownCommand) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <future>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ TEST_P(SharedMutex, DporRunsOneExecutionPerOrderOfTheCriticalSections) {
     EXPECT_EQ(report["verdict"], "verified");
     EXPECT_EQ(report["stats"]["complete"], true);
     EXPECT_EQ(report["stats"]["executions"], factorial(k)) << report.dump(2);
+    // Optimal DPOR: the wakeup trees leave no execution that ends with every choice asleep.
+    EXPECT_EQ(report["stats"]["sleep_blocked"], 0) << report.dump(2);
 }
 
 INSTANTIATE_TEST_SUITE_P(K, SharedMutex, testing::Values(2, 3, 4, 5));
@@ -80,6 +83,18 @@ TEST(Dpor, ThreadsOnTheirOwnDataNeedOneExecution) {
     auto report = check_json(program, {"--strategy", "dpor"}, directory.path());
     EXPECT_EQ(report["verdict"], "verified");
     EXPECT_EQ(report["stats"]["executions"], 1) << report.dump(2);
+}
+
+TEST(Dpor, ALockRacesWithTheHoldersAcquisitionNotItsRecursiveRelock) {
+    // Two producers, each: a recursive mutex taken twice, then an error-checking one with a
+    // trylock. The two mutexes can each go to either thread first: 4 traces.
+    TempDir directory;
+    std::string program = directory.file("recursive.c");
+    fs::copy_file(baton::e2e::source_path("testcases/deadlock/recursive_mutex.c"), program,
+                  fs::copy_options::overwrite_existing);
+    auto report = check_json(program, {"--strategy", "dpor"}, directory.path());
+    EXPECT_EQ(report["verdict"], "verified") << report.dump(2);
+    EXPECT_EQ(report["stats"]["executions"], 4) << report.dump(2);
 }
 
 TEST(Dpor, TheDefaultVerifiesASmallCorrectProgram) {
@@ -115,6 +130,86 @@ int main(void) {
     return 0;
 }
 )";
+
+// K threads append their number under one mutex; main fails its assertion in the one order of
+// the K! where they went in reverse. One execution of the whole search shows the bug.
+constexpr const char* kReversedOrder = R"(#include <assert.h>
+#include <pthread.h>
+#define K 4
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int order[K];
+int next;
+void* worker(void* arg) {
+    pthread_mutex_lock(&lock);
+    order[next++] = (int)(long)arg;
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+int main(void) {
+    pthread_t threads[K];
+    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
+    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
+    int reversed = 1;
+    for (int i = 0; i < K; i++) reversed &= order[i] == K - 1 - i;
+    assert(!reversed);
+    return 0;
+}
+)";
+
+std::set<std::string> finding_names(const nlohmann::json& report) {
+    std::set<std::string> names;
+    for (const auto& finding : report["findings"])
+        names.insert(finding["kind"].get<std::string>() + ": " + finding["message"].get<std::string>());
+    return names;
+}
+
+TEST(Shards, TogetherFindWhatTheWholeSearchFinds) {
+    TempDir directory;
+    std::string source = directory.file("reversed.c", kReversedOrder);
+    std::string binary = directory.file("reversed");
+    ASSERT_EQ(run_command({baton_binary("baton-cc"), "-o", binary, source}).status, 0);
+    auto whole = check_json(binary, {"--strategy", "dpor"}, directory.path());
+    ASSERT_EQ(whole["verdict"], "bug") << whole.dump(2);
+    std::set<std::string> found;
+    for (const char* shard : {"1/3", "2/3", "3/3"}) {
+        auto part = check_json(binary, {"--strategy", "dpor", "--shard", shard}, directory.path());
+        for (const std::string& name : finding_names(part)) found.insert(name);
+    }
+    EXPECT_EQ(found, finding_names(whole));
+}
+
+TEST(Shards, EachCompletesItsPartWithFewerExecutionsThanTheWhole) {
+    TempDir directory;
+    std::string program = directory.file("workers.c", workers_program(4, false));
+    uint64_t executions = 0;
+    for (const char* shard : {"1/3", "2/3", "3/3"}) {
+        auto part = check_json(program, {"--strategy", "dpor", "--shard", shard}, directory.path());
+        EXPECT_EQ(part["verdict"], "verified") << shard << part.dump(2);
+        EXPECT_EQ(part["stats"]["complete"], true) << shard << part.dump(2);
+        EXPECT_LT(part["stats"]["executions"], factorial(4)) << shard << part.dump(2);
+        EXPECT_EQ(part["stats"]["sleep_blocked"], 0) << shard << part.dump(2);
+        executions += part["stats"]["executions"].get<uint64_t>();
+    }
+    EXPECT_GE(executions, factorial(4));
+}
+
+TEST(Jobs, TwoGiveTheVerdictAndFindingsOfOne) {
+    TempDir directory;
+    std::string source = directory.file("reversed.c", kReversedOrder);
+    std::string binary = directory.file("reversed");
+    ASSERT_EQ(run_command({baton_binary("baton-cc"), "-o", binary, source}).status, 0);
+    auto one = check_json(binary, {"--strategy", "dpor", "--jobs", "1"}, directory.path());
+    auto two = check_json(binary, {"--strategy", "dpor", "--jobs", "2"}, directory.path());
+    EXPECT_EQ(two["verdict"], one["verdict"]) << two.dump(2);
+    EXPECT_EQ(finding_names(two), finding_names(one)) << two.dump(2);
+    EXPECT_GE(two["stats"]["executions"], factorial(4)) << two.dump(2);
+    // A correct program: verified only because both shards completed.
+    std::string workers = directory.file("workers.c", workers_program(4, false));
+    auto verified = check_json(workers, {"--strategy", "dpor", "--jobs", "2"}, directory.path());
+    EXPECT_EQ(verified["verdict"], "verified") << verified.dump(2);
+    EXPECT_EQ(verified["stats"]["complete"], true) << verified.dump(2);
+    EXPECT_GE(verified["stats"]["executions"], factorial(4)) << verified.dump(2);
+}
 
 class Strategy : public testing::TestWithParam<const char*> {};
 

@@ -6,8 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 namespace baton::e2e {
 
 namespace {
@@ -116,30 +114,5 @@ CommandResult run_on_terminal(const std::vector<std::string>& command, const std
 std::string baton_binary(const char* name) { return std::string(BATON_BINARY_DIR) + "/bin/" + name; }
 
 std::string source_path(const std::string& relative) { return std::string(BATON_SOURCE_DIR) + "/" + relative; }
-
-std::string workers_program(int threads, bool own_mutex) {
-    return fmt::format(R"(#include <pthread.h>
-#define K {0}
-pthread_mutex_t locks[K];
-int counts[K];
-int shared_count;
-void* worker(void* arg) {{
-    long i = (long)arg;
-    pthread_mutex_t* lock = &locks[{1}];
-    pthread_mutex_lock(lock);
-    {2}++;
-    pthread_mutex_unlock(lock);
-    return 0;
-}}
-int main(void) {{
-    pthread_t threads[K];
-    for (int i = 0; i < K; i++) pthread_mutex_init(&locks[i], 0);
-    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
-    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
-    return 0;
-}}
-)",
-                       threads, own_mutex ? "i" : "0", own_mutex ? "counts[i]" : "shared_count");
-}
 
 }  // namespace baton::e2e

@@ -4,9 +4,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "analyzer/lint.h"
 #include "cli/commands.h"
 #include "cli/grade_command.h"
+#include "report/llvm_plugin.h"
 
 namespace {
 
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     if (command == "replay") return baton::cli::replay_main(argc - 1, argv + 1);
     if (command == "explore") return baton::cli::explore_main(argc - 1, argv + 1);
     if (command == "lint")
-        return baton::analyzer::lint_main(argc - 1, const_cast<const char**>(argv + 1));
+        return baton::report::llvm_plugin().lint_main(argc - 1, const_cast<const char**>(argv + 1));
     std::fprintf(stderr, "baton: unknown command '%s' (try 'baton --help')\n", argv[1]);
     return 2;
 }

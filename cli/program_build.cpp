@@ -1,7 +1,7 @@
 #include "cli/program_build.h"
 
-#include <llvm/Object/ELFObjectFile.h>
-#include <llvm/Object/ObjectFile.h>
+#include "cli/elf_image.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,60 +56,15 @@ bool is_source_file(const std::string& path) {
     return has_extension(path, {".c", ".i"}) || is_cxx_source(path);
 }
 
-std::vector<std::string> needed_libraries(const llvm::object::ELF64LEObjectFile& elf) {
-    std::vector<std::string> needed;
-    llvm::StringRef strings;
-    for (const llvm::object::SectionRef& section : elf.sections()) {
-        auto name = section.getName();
-        if (!name) {
-            llvm::consumeError(name.takeError());
-            continue;
-        }
-        if (*name != ".dynstr") continue;
-        auto contents = section.getContents();
-        if (contents) strings = *contents;
-        else llvm::consumeError(contents.takeError());
-    }
-    auto entries = elf.getELFFile().dynamicEntries();
-    if (!entries) {
-        llvm::consumeError(entries.takeError());
-        return needed;
-    }
-    for (const auto& entry : *entries) {
-        if (entry.d_tag != llvm::ELF::DT_NEEDED) continue;
-        uint64_t offset = entry.d_un.d_val;
-        if (offset < strings.size()) needed.emplace_back(strings.data() + offset);
-    }
-    return needed;
-}
-
 std::string instrumentation_problem(const std::string& path) {
-    auto binary = llvm::object::ObjectFile::createObjectFile(path);
-    if (!binary) {
-        llvm::consumeError(binary.takeError());
-        return "is neither a C/C++ source file nor an executable";
-    }
-    auto* elf = llvm::dyn_cast<llvm::object::ELF64LEObjectFile>(binary->getBinary());
-    if (!elf) return "is not an x86-64 Linux executable";
-    const auto& header = elf->getELFFile().getHeader();
-    if (header.e_machine != llvm::ELF::EM_X86_64 ||
-        (header.e_type != llvm::ELF::ET_EXEC && header.e_type != llvm::ELF::ET_DYN))
-        return "is not an x86-64 Linux executable";
+    std::optional<ElfImage> elf = read_elf_image(path);
+    if (!elf) return "is neither a C/C++ source file nor an executable";
+    if (!elf->x86_64_executable) return "is not an x86-64 Linux executable";
     bool references_tsan = false, defines_tsan = false;
-    for (const llvm::object::ELFSymbolRef& symbol : elf->getDynamicSymbolIterators()) {
-        auto name = symbol.getName();
-        if (!name) {
-            llvm::consumeError(name.takeError());
-            continue;
-        }
-        if (!name->startswith("__tsan_")) continue;
-        auto section = symbol.getSection();
-        bool defined = section && *section != elf->section_end();
-        if (!section) llvm::consumeError(section.takeError());
-        (defined ? defines_tsan : references_tsan) = true;
-    }
+    for (const DynamicSymbol& symbol : elf->dynamic_symbols)
+        if (symbol.name.starts_with("__tsan_")) (symbol.defined ? defines_tsan : references_tsan) = true;
     bool baton_runtime = false, tsan_runtime = defines_tsan;
-    for (const std::string& library : needed_libraries(*elf)) {
+    for (const std::string& library : elf->needed_libraries) {
         if (library.find("libbaton_rt") != std::string::npos) baton_runtime = true;
         if (library.find("libtsan") != std::string::npos) tsan_runtime = true;
     }

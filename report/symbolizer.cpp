@@ -1,7 +1,6 @@
 #include "report/symbolizer.h"
 
-#include <llvm/DebugInfo/Symbolize/Symbolize.h>
-#include <llvm/Demangle/Demangle.h>
+#include "report/llvm_plugin.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,11 +10,6 @@ namespace {
 
 bool starts_with(const std::string& s, std::string_view prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-std::string clean_name(const std::string& name) {
-    if (name == llvm::DILineInfo::BadString || name.empty()) return "";
-    return name;
 }
 
 // Lambdas as a person would name them: clang's "main::$_0::operator()() const" and gcc's
@@ -31,15 +25,16 @@ std::string readable_function(const std::string& name) {
 }  // namespace
 
 Symbolizer::Symbolizer() {
-    llvm::symbolize::LLVMSymbolizer::Options options;
-    options.Demangle = true;
-    options.PathStyle = llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath;
-    llvm_ = std::make_unique<llvm::symbolize::LLVMSymbolizer>(options);
     std::error_code error;
     cwd_ = std::filesystem::current_path(error).string();
 }
 
 Symbolizer::~Symbolizer() = default;
+
+DebugInfo& Symbolizer::debug_info() {
+    if (!debug_info_) debug_info_ = llvm_plugin().make_debug_info();
+    return *debug_info_;
+}
 
 void Symbolizer::set_modules(std::vector<Module> modules) {
     std::sort(modules.begin(), modules.end(),
@@ -76,18 +71,14 @@ Frame Symbolizer::frame(uint64_t pc) {
     frame.module = module->path;
     // A return address points after the call: its line is that of the byte before.
     frame.offset = pc - module->base - 1;
-    auto info = llvm_->symbolizeCode(module->path, {frame.offset, llvm::object::SectionedAddress::UndefSection});
-    if (!info) {
-        llvm::consumeError(info.takeError());
-        return frame;
-    }
-    frame.location.function = readable_function(clean_name(info->FunctionName));
-    std::string file = clean_name(info->FileName);
+    CodeInfo info = debug_info().code(module->path, frame.offset);
+    frame.location.function = readable_function(info.function);
+    std::string file = info.file;
     if (!file.empty()) file = std::filesystem::path(file).lexically_normal().string();
-    if (!file.empty() && info->Line > 0) {
+    if (!file.empty() && info.line > 0) {
         frame.location.file = display_path(file);
-        frame.location.line = static_cast<int>(info->Line);
-        frame.location.column = static_cast<int>(info->Column);
+        frame.location.line = static_cast<int>(info.line);
+        frame.location.column = static_cast<int>(info.column);
     }
     return frame;
 }
@@ -121,17 +112,11 @@ std::vector<Frame> Symbolizer::program_frames(const std::vector<uint64_t>& pcs) 
 std::optional<DataSymbol> Symbolizer::data(uint64_t address) {
     const Module* module = module_of(address);
     if (!module) return std::nullopt;
-    auto global = llvm_->symbolizeData(module->path,
-                                       {address - module->base, llvm::object::SectionedAddress::UndefSection});
-    if (!global) {
-        llvm::consumeError(global.takeError());
-        return std::nullopt;
-    }
-    std::string name = clean_name(global->Name);
-    if (name.empty() || global->Size == 0) return std::nullopt;
-    uint64_t start = global->Start + module->base;
-    if (address < start || address >= start + global->Size) return std::nullopt;
-    return DataSymbol{llvm::demangle(name), start, global->Size};
+    std::optional<DataInfo> global = debug_info().data(module->path, address - module->base);
+    if (!global) return std::nullopt;
+    uint64_t start = global->start + module->base;
+    if (address < start || address >= start + global->size) return std::nullopt;
+    return DataSymbol{global->name, start, global->size};
 }
 
 }  // namespace baton::report

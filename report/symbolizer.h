@@ -1,7 +1,8 @@
 // Turns the raw pcs and addresses in runtime records into source locations and variable
-// names, with LLVM's symbolizer (DWARF line tables and symbol tables of the program's
-// modules). Frames outside the program (libc, libstdc++, baton's runtime) are dropped from
-// stacks, since they are not what a student wrote.
+// names, with the program's debug information (DWARF line tables and symbol tables, read by
+// LLVM in the module loaded on the first question: report/llvm_plugin.h). Frames outside
+// the program (libc, libstdc++, baton's runtime) are dropped from stacks, since they are not
+// what a student wrote.
 #pragma once
 
 #include <cstdint>
@@ -10,11 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "report/debug_info.h"
 #include "report/finding.h"
-
-namespace llvm::symbolize {
-class LLVMSymbolizer;
-}
 
 namespace baton::report {
 
@@ -52,8 +50,9 @@ public:
 
 private:
     const Module* module_of(uint64_t address) const;
+    DebugInfo& debug_info();
 
-    std::unique_ptr<llvm::symbolize::LLVMSymbolizer> llvm_;
+    std::unique_ptr<DebugInfo> debug_info_;  // loaded on first use
     std::vector<Module> modules_;  // sorted by base
     std::string cwd_;
 };

@@ -111,6 +111,15 @@ TEST(CheckErrors, NotAnExecutable) {
     expect_usage_error(check({text}), "neither a C/C++ source file nor an executable");
 }
 
+TEST(CheckErrors, TruncatedExecutable) {
+    TempDir dir;
+    std::string source = dir.file("racy.c", kRacyProgram);
+    std::string binary = dir.path() + "/racy";
+    ASSERT_EQ(run_command({baton_binary("baton-cc"), "-o", binary, source}).status, 0);
+    fs::resize_file(binary, fs::file_size(binary) / 2);  // the section headers are at the end
+    expect_usage_error(check({binary}), "neither a C/C++ source file nor an executable");
+}
+
 TEST(CompilerWrapper, MakeWithBatonCcOnMultiFileProject) {
     TempDir dir;
     fs::copy(source_path("tests/e2e/projects/multi"), dir.path(), fs::copy_options::recursive);

@@ -115,4 +115,29 @@ std::string baton_binary(const char* name) { return std::string(BATON_BINARY_DIR
 
 std::string source_path(const std::string& relative) { return std::string(BATON_SOURCE_DIR) + "/" + relative; }
 
+// Built without fmt: grading_tests compiles this file too and does not link fmt.
+std::string workers_program(int threads, bool own_mutex) {
+    std::string lock = own_mutex ? "i" : "0", data = own_mutex ? "counts[i]" : "shared_count";
+    return "#include <pthread.h>\n#define K " + std::to_string(threads) + R"(
+pthread_mutex_t locks[K];
+int counts[K];
+int shared_count;
+void* worker(void* arg) {
+    long i = (long)arg;
+    pthread_mutex_t* lock = &locks[)" + lock + R"(];
+    pthread_mutex_lock(lock);
+    )" + data + R"(++;
+    pthread_mutex_unlock(lock);
+    return 0;
+}
+int main(void) {
+    pthread_t threads[K];
+    for (int i = 0; i < K; i++) pthread_mutex_init(&locks[i], 0);
+    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
+    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
+    return 0;
+}
+)";
+}
+
 }  // namespace baton::e2e

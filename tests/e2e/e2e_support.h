@@ -26,6 +26,11 @@ CommandResult run_command_with_input(const std::vector<std::string>& command, co
 CommandResult run_on_terminal(const std::vector<std::string>& command, const std::vector<std::string>& lines,
                               const std::string& prompt);
 
+// A C program of `threads` threads that each take the same mutex once to increment a shared
+// counter (K! orders of the critical sections, nothing else matters); with `own_mutex`, each
+// takes its own mutex and touches its own data (a single Mazurkiewicz trace).
+std::string workers_program(int threads, bool own_mutex);
+
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);
 

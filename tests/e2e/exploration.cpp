@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
@@ -18,36 +17,9 @@ namespace fs = std::filesystem;
 using baton::e2e::baton_binary;
 using baton::e2e::run_command;
 using baton::e2e::TempDir;
+using baton::e2e::workers_program;
 
 namespace {
-
-// K threads that each take the same mutex once: the critical sections can run in any of K!
-// orders, and nothing else matters. With `own_mutex`, each thread takes its own mutex and
-// touches its own data: a single trace.
-std::string workers_program(int threads, bool own_mutex) {
-    return fmt::format(R"(#include <pthread.h>
-#define K {0}
-pthread_mutex_t locks[K];
-int counts[K];
-int shared_count;
-void* worker(void* arg) {{
-    long i = (long)arg;
-    pthread_mutex_t* lock = &locks[{1}];
-    pthread_mutex_lock(lock);
-    {2}++;
-    pthread_mutex_unlock(lock);
-    return 0;
-}}
-int main(void) {{
-    pthread_t threads[K];
-    for (int i = 0; i < K; i++) pthread_mutex_init(&locks[i], 0);
-    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
-    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
-    return 0;
-}}
-)",
-                       threads, own_mutex ? "i" : "0", own_mutex ? "counts[i]" : "shared_count");
-}
 
 nlohmann::json check_json(const std::string& program, std::vector<std::string> options,
                           const std::string& directory) {

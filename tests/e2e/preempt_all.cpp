@@ -17,6 +17,7 @@ using baton::e2e::CommandResult;
 using baton::e2e::run_command;
 using baton::e2e::run_command_with_input;
 using baton::e2e::TempDir;
+using baton::e2e::workers_program;
 
 namespace {
 
@@ -86,23 +87,7 @@ TEST(PreemptAll, DporStillRunsOneExecutionPerOrderOfTheCriticalSections) {
     // Four threads, each taking the lock once to increment the counter: 4! orders, and the
     // counter's accesses, ordered by the lock, add none.
     TempDir directory;
-    std::string program = directory.file("workers.c", R"(#include <pthread.h>
-#define K 4
-pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-int counter;
-void* worker(void* arg) {
-    pthread_mutex_lock(&lock);
-    counter++;
-    pthread_mutex_unlock(&lock);
-    return 0;
-}
-int main(void) {
-    pthread_t threads[K];
-    for (int i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, 0);
-    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
-    return counter == K ? 0 : 1;
-}
-)");
+    std::string program = directory.file("workers.c", workers_program(4, false));
     CommandResult result = run_command(
         {baton_binary("baton"), "check", "--strategy", "dpor", "--preempt", "all", "--format", "json", program},
         directory.path());

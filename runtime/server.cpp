@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "runtime/fiber.h"
 #include "runtime/heap.h"
 #include "runtime/signals.h"
+#include "scheduler/channel_wait.h"
 #include "scheduler/protocol.h"
 
 extern "C" void* __curbrk;  // glibc's current break, kept by brk() and sbrk()
@@ -48,7 +50,9 @@ using Main = int (*)(int, char**, char**);
 struct ServerState {
     void* jump[5];  // __builtin_setjmp's buffer: the start of every execution
     uint64_t executions = 0;
-    int control_fd = -1;
+    protocol::ServerChannel* channel = nullptr;  // shared with the parent
+    int wake_fd = -1;                            // the parent's eventfd
+    protocol::Spinner spinner;
     int report_fd = -1;
     Region regions[kMaxRegions];
     size_t region_count = 0;
@@ -62,7 +66,9 @@ struct ServerState {
     size_t shadow_mapped = 0;
     uint64_t pool_touched = 0;
     int max_fd = 0;
-    char* request = nullptr;  // the request being served, in a mapping of its own
+    uint64_t trace_in_channel = 0;  // bytes of the execution's trace in the channel
+    bool trace_in_file = false;     // too big for the channel: in the trace file
+    char* request = nullptr;  // the request being served, copied out of the channel
     size_t request_capacity = 0;
     size_t request_size = 0;
     size_t header_size = 0;  // the KEY=VALUE lines and the empty line after them
@@ -73,7 +79,7 @@ struct ServerState {
 };
 
 // Set before main and so part of the snapshot: the same after every reset.
-int g_server_fd = -2;  // -2: not read yet
+int g_channel_fd = -2;  // -2: not read yet
 Main g_program_main = nullptr;
 Range g_excluded[16];
 size_t g_excluded_count = 0;
@@ -246,8 +252,20 @@ void take_snapshot(uintptr_t stack_frame) {
     }
 }
 
-// Puts the process back as it was at the snapshot. Returns false if it cannot.
-bool restore_snapshot() {
+// Whether the process's memory mappings are those of the snapshot, but for the heap's and the
+// shadow's growth (which the reset undoes, or keeps): else the copy back would fault, or
+// leave memory behind.
+bool mappings_as_at_snapshot() {
+    const ServerState& state = *g_state;
+    auto page_up = [](uintptr_t address) { return static_cast<long>((address + kPage - 1) / kPage); };
+    long heap_growth = page_up(reinterpret_cast<uintptr_t>(__curbrk)) - page_up(state.brk);
+    long shadow_growth = static_cast<long>((execution().shadow().mapped_bytes() - state.shadow_mapped) / kPage);
+    return process_pages() == state.vm_pages + heap_growth + shadow_growth;
+}
+
+// Puts the process back as it was at the snapshot (whose mappings, end_served_execution
+// checked, are all there).
+void restore_snapshot() {
     ServerState& state = *g_state;
     uint64_t stacks_used = Fiber::stack_pool_touched() & ~state.pool_touched;
     ShadowMemory& shadow = execution().shadow();  // the same object before and after
@@ -260,10 +278,6 @@ bool restore_snapshot() {
         raw(SYS_brk, static_cast<long>(state.brk));
         heap_used = state.brk;
     }
-    // Every mapping of the snapshot must still be there, and nothing else but the shadow's
-    // growth: else the copy would fault, or leave memory behind.
-    long expected = state.vm_pages + static_cast<long>((shadow.mapped_bytes() - state.shadow_mapped) / kPage);
-    if (process_pages() != expected) return false;
     for (size_t i = 0; i < state.region_count; ++i) {
         const Region& region = state.regions[i];
         uintptr_t end = region.heap ? std::min(region.end, std::max(region.begin, heap_used)) : region.end;
@@ -273,47 +287,55 @@ bool restore_snapshot() {
     shadow.reset_used();
     raw(SYS_close_range, state.max_fd + 1, ~0u, 0);
     raw(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&state.mask), 0, sizeof(uint64_t));
-    return true;
 }
 
 // ---- requests -----------------------------------------------------------------------------
 
-// Reads one request: "KEY=VALUE" lines (protocol.h's kEnv* names), an empty line, then
-// BATON_PLAN_BYTES bytes of plan. Returns false at end of input (the parent is done).
-bool read_request() {
+void futex(std::atomic<uint32_t>& word, int op, uint32_t value) {
+    raw(SYS_futex, reinterpret_cast<long>(&word), op, value, 0);
+}
+
+// Waits for the parent's next request (protocol.h: ServerChannel) and copies it out of the
+// channel: "KEY=VALUE" lines (protocol.h's kEnv* names), an empty line, then the plan.
+void read_request() {
     ServerState& state = *g_state;
-    state.request_size = state.header_size = 0;
-    size_t wanted = SIZE_MAX;
-    for (;;) {
-        if (state.header_size == 0) {
-            std::string_view text(state.request, state.request_size);
-            size_t end = text.find("\n\n");
-            if (end != std::string_view::npos) {
-                state.header_size = end + 2;
-                size_t plan = 0;
-                size_t at = text.find(protocol::kRequestPlanBytes);
-                if (at != std::string_view::npos && at < end)
-                    plan = strtoull(state.request + at + strlen(protocol::kRequestPlanBytes) + 1, nullptr, 10);
-                wanted = state.header_size + plan;
-            }
-        }
-        if (state.request_size >= wanted) {
-            for (size_t i = 0; i < state.header_size; ++i)
-                if (state.request[i] == '\n') state.request[i] = '\0';
-            return true;
-        }
-        if (state.request_size == state.request_capacity) {
-            size_t grown = state.request_capacity * 2;
-            void* moved = mremap(state.request, state.request_capacity, grown, MREMAP_MAYMOVE);
-            if (moved == MAP_FAILED) fatal("no memory for a request of %zu bytes", grown);
-            state.request = static_cast<char*>(moved);
-            state.request_capacity = grown;
-        }
-        long n = raw(SYS_read, state.control_fd, reinterpret_cast<long>(state.request + state.request_size),
-                     static_cast<long>(state.request_capacity - state.request_size));
-        if (n == -EINTR) continue;
-        if (n <= 0) return false;
-        state.request_size += static_cast<size_t>(n);
+    protocol::ServerChannel& channel = *state.channel;
+    auto posted = [&] { return channel.state.load(std::memory_order_acquire) == protocol::ServerChannel::kRequest; };
+    if (!state.spinner.wait(posted)) {
+        channel.program_sleeps.store(1);
+        while (!posted()) futex(channel.state, FUTEX_WAIT, channel.state.load());
+        channel.program_sleeps.store(0);
+    }
+    size_t size = std::min<size_t>(channel.request_bytes, state.request_capacity);
+    copy_bytes(state.request, channel.data(), size);
+    state.request_size = size;
+    std::string_view text(state.request, size);
+    size_t end = text.find("\n\n");
+    state.header_size = end == std::string_view::npos ? size : end + 2;
+    for (size_t i = 0; i < state.header_size; ++i)
+        if (state.request[i] == '\n') state.request[i] = '\0';
+    state.trace_in_channel = 0;
+    state.trace_in_file = false;
+}
+
+// Hands the execution's last records to the parent, after its trace (store_trace), and
+// wakes the parent if it sleeps.
+void send_reply(const std::string& records) {
+    ServerState& state = *g_state;
+    protocol::ServerChannel& channel = *state.channel;
+    channel.trace_bytes = state.trace_in_channel;
+    channel.trace_in_file = state.trace_in_file;
+    if (state.trace_in_channel + records.size() <= protocol::ServerChannel::kCapacity) {
+        copy_bytes(channel.data() + state.trace_in_channel, records.data(), records.size());
+        channel.records_bytes = static_cast<uint32_t>(records.size());
+    } else {
+        send_line(records.c_str());  // read from the report descriptor, before the reply
+        channel.records_bytes = 0;
+    }
+    channel.state.store(protocol::ServerChannel::kReply);
+    if (channel.parent_sleeps.load()) {
+        uint64_t one = 1;
+        raw(SYS_write, state.wake_fd, reinterpret_cast<long>(&one), sizeof one);
     }
 }
 
@@ -337,7 +359,7 @@ public:
 // One execution: configured by the request, then the program's main, then exit() as when
 // main returns. Ends in end_served_execution.
 [[noreturn]] void run_execution() {
-    if (!read_request()) exit_now(0);
+    read_request();
     {
         RuntimeScope scope;
         execution().configure(RequestSettings());
@@ -372,7 +394,7 @@ int serve(int argc, char** argv, char** envp) {
     send_line(line);
     __builtin_setjmp(g_state->jump);
     // Every execution starts here; from the second on, the one before jumped back here.
-    if (g_state->executions++ > 0 && !restore_snapshot()) refuse("the execution left memory mappings behind");
+    if (g_state->executions++ > 0) restore_snapshot();
     run_execution();
 }
 
@@ -387,8 +409,8 @@ long env_fd(const char* name) {
 }  // namespace
 
 bool server_requested() {
-    if (g_server_fd == -2) g_server_fd = static_cast<int>(env_fd(protocol::kEnvServerFd));
-    return g_server_fd >= 0;
+    if (g_channel_fd == -2) g_channel_fd = static_cast<int>(env_fd(protocol::kEnvChannelFd));
+    return g_channel_fd >= 0;
 }
 
 void exclude_from_snapshot(const void* begin, size_t size) {
@@ -418,17 +440,33 @@ void flush_held_records() {
     g_held.clear();
 }
 
+bool store_trace(const void* data, size_t size) {
+    if (!g_state || g_leaving || g_state->executions == 0) return false;
+    if (size > protocol::ServerChannel::kCapacity) {
+        g_state->trace_in_file = true;
+        return false;
+    }
+    copy_bytes(g_state->channel->data(), data, size);
+    g_state->trace_in_channel = size;
+    return true;
+}
+
 void end_served_execution(int status) {
     if (!g_state || g_leaving || g_state->executions == 0) return flush_held_records();
     idle_watchdog();
+    // Checked before the reply, which says whether the process goes on.
+    if (!g_unresettable && !mappings_as_at_snapshot()) g_unresettable = "the execution left memory mappings behind";
     char line[256];
-    // "trace": the size of the trace at the start of the trace file, which is not cut to it.
-    int n = snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d,\"trace\":%llu", status,
-                     static_cast<unsigned long long>(execution().trace_bytes()));
+    int n = snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d", status);
+    // "trace": the size of a trace too big for the channel, at the start of the trace file,
+    // which is not cut to it.
+    if (g_state->trace_in_file)
+        n += snprintf(line + n, sizeof line - n, ",\"trace\":%llu",
+                      static_cast<unsigned long long>(execution().trace_bytes()));
     if (g_unresettable) n += snprintf(line + n, sizeof line - n, ",\"unresettable\":\"%s\"", g_unresettable);
     snprintf(line + n, sizeof line - n, "}\n");
     g_held += line;
-    send_line(g_held.c_str());
+    send_reply(g_held);
     g_held.clear();
     if (g_unresettable) return;  // the caller ends the process
     if (read_thread_pointer() != g_state->main_tcb) write_thread_pointer(g_state->main_tcb);
@@ -453,9 +491,14 @@ __attribute__((visibility("default"))) int __libc_start_main(Main main, int argc
         g_state = static_cast<ServerState*>(map_memory(sizeof(ServerState)));
         if (!g_state) fatal("no memory for the server state");
         new (g_state) ServerState();
-        g_state->control_fd = g_server_fd;
+        void* channel = mmap(nullptr, baton::protocol::ServerChannel::mapping_bytes(), PROT_READ | PROT_WRITE,
+                             MAP_SHARED, g_channel_fd, 0);
+        if (channel == MAP_FAILED) fatal("cannot map the channel to baton");
+        g_state->channel = static_cast<baton::protocol::ServerChannel*>(channel);
+        g_state->wake_fd = static_cast<int>(env_fd(baton::protocol::kEnvWakeFd));
         g_state->report_fd = static_cast<int>(env_fd(baton::protocol::kEnvReportFd));
-        g_state->request_capacity = 1 << 16;
+        // As large as the channel, so that it never grows (which would change the mappings).
+        g_state->request_capacity = baton::protocol::ServerChannel::kCapacity;
         g_state->request = static_cast<char*>(map_memory(g_state->request_capacity));
         if (!g_state->request) fatal("no memory for requests");
         g_program_main = main;

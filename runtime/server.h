@@ -1,13 +1,15 @@
 // Server mode: one process runs many executions, resetting itself in place between them
 // instead of being started anew (which costs milliseconds: exec, dynamic linking, runtime
-// start-up). Asked for by the parent with BATON_SERVER_FD (scheduler/protocol.h).
+// start-up). Asked for by the parent with BATON_CHANNEL_FD (scheduler/protocol.h), a
+// shared-memory channel through which requests and replies pass without system calls.
 //
 // How: the runtime wraps the program's main (it interposes __libc_start_main). On entering
 // main, after every constructor ran, it copies the process's writable memory (the data and
 // bss of every module, the heap, the TLS of the initial thread, the top of the stack): the
-// snapshot. Then, for each request read from the control descriptor, it configures the
+// snapshot. Then, for each request read from the channel, it configures the
 // execution, calls main, and when the program ends (exit, return from main, or the runtime
-// stopping it after a finding) it sends an "exit" record and copies the snapshot back.
+// stopping it after a finding) it replies with its trace and an "exit" record and copies the
+// snapshot back.
 // What lives outside that memory survives: the shadow memory (emptied page by page), the
 // pool of thread stacks (zeroed), the watchdog timer.
 //
@@ -46,9 +48,13 @@ bool hold_end_record(const std::string& line);
 // Sends what is held now: the process is about to end another way (a crash, a fork's child).
 void flush_held_records();
 
+// The execution's trace, as it ends normally: in server mode it goes to the parent in the
+// channel if it fits (true); else the caller writes it to the trace file.
+bool store_trace(const void* data, size_t size);
+
 // Called when the program ends with `status`, after the execution was finished (the
 // runtime's records sent). In server mode it flushes the program's output, sends the
-// "exit" record and goes back to the server loop: it does not return. Otherwise it returns
+// reply and goes back to the server loop: it does not return. Otherwise it returns
 // and the caller ends the process.
 void end_served_execution(int status);
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "runtime/race_detector.h"
+#include "runtime/server.h"
 #include "scheduler/trace_format.h"
 
 namespace baton::rt {
@@ -80,6 +81,11 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
 
 void TraceRecorder::flush(bool exact) {
     if (fd_ < 0) return;
+    if (!exact && store_trace(buffer_.data(), buffer_.size())) {
+        written_ = buffer_.size();
+        fd_ = -1;
+        return;
+    }
     const uint8_t* data = buffer_.data();
     size_t left = buffer_.size();
     while (left > 0) {

@@ -23,9 +23,9 @@ public:
     void value(uint64_t value);
     // `options`: bit (1 << Option::Kind) for each option the thread has (trace_format.h).
     void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options);
-    // Writes what was recorded at the start of the file (which a server's parent reuses:
-    // it may hold a longer trace of an earlier execution) and stops recording; later calls
-    // do nothing. `exact`: also cut the file to the trace's size, for a parent that will not
+    // Hands what was recorded to a server's parent in the channel (runtime/server.h), or
+    // writes it at the start of the file (which a server's parent reuses: it may hold a
+    // longer trace of an earlier execution), and stops recording; later calls do nothing. `exact`: also cut the file to the trace's size, for a parent that will not
     // learn the size from the end of the execution (a crash).
     void flush(bool exact = false);
     // Bytes written by flush (0: none).

@@ -8,7 +8,8 @@
 #include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
+#include <linux/futex.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/channel_wait.h"
 #include "scheduler/protocol.h"
 
 namespace baton::scheduler {
@@ -29,7 +31,8 @@ namespace {
 constexpr int kReportFd = 3;
 constexpr int kPlanFd = 4;
 constexpr int kTraceFd = 5;
-constexpr int kControlFd = 6;  // server mode: requests
+constexpr int kChannelFd = 6;  // server mode: the shared-memory channel
+constexpr int kWakeFd = 7;     // server mode: the eventfd that wakes the parent
 constexpr uint64_t kGraceMs = 2000;  // past the watchdog, before the parent kills
 
 struct Pipe {
@@ -115,7 +118,8 @@ struct ChildSetup {
             if (strncmp(*entry, prefix.c_str(), prefix.size()) != 0) environment.emplace_back(*entry);
         environment.push_back(std::string(protocol::kEnvReportFd) + "=" + std::to_string(kReportFd));
         if (serve) {
-            environment.push_back(std::string(protocol::kEnvServerFd) + "=" + std::to_string(kControlFd));
+            environment.push_back(std::string(protocol::kEnvChannelFd) + "=" + std::to_string(kChannelFd));
+            environment.push_back(std::string(protocol::kEnvWakeFd) + "=" + std::to_string(kWakeFd));
             // Every reset restores the GOTs as they were at main: resolved lazily, each
             // execution would resolve its library calls again.
             if (!getenv("LD_BIND_NOW")) environment.push_back("LD_BIND_NOW=1");
@@ -133,7 +137,8 @@ struct ChildSetup {
 };
 
 [[noreturn]] void exec_child(const ChildSetup& setup, const Pipe& report, const Pipe& out,
-                             const Pipe& err, int null, int plan_fd, int trace_fd, int control_fd = -1) {
+                             const Pipe& err, int null, int plan_fd, int trace_fd, int channel_fd = -1,
+                             int wake_fd = -1) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     personality(ADDR_NO_RANDOMIZE);
@@ -145,7 +150,8 @@ struct ChildSetup {
     dup2(report.write, kReportFd);  // dup2 clears close-on-exec on the new descriptor
     if (plan_fd >= 0) dup2(plan_fd, kPlanFd);
     if (trace_fd >= 0) dup2(trace_fd, kTraceFd);
-    if (control_fd >= 0) dup2(control_fd, kControlFd);
+    if (channel_fd >= 0) dup2(channel_fd, kChannelFd);
+    if (wake_fd >= 0) dup2(wake_fd, kWakeFd);
     execve(setup.argv[0], setup.argv.data(), setup.envp.data());
     ssize_t ignored = write(STDERR_FILENO, setup.cannot_run.data(), setup.cannot_run.size());
     (void)ignored;
@@ -241,26 +247,15 @@ public:
         auto started = std::chrono::steady_clock::now();
         output_limit_ = request.output_limit;
         record_trace_ = request.record_trace;
-        std::string text;
-        for (const std::string& setting : execution_settings(request, false, request.record_trace))
-            text += setting + '\n';
-        if (request.strategy == "guided")
-            text += std::string(protocol::kRequestPlanBytes) + "=" + std::to_string(request.plan.size()) + '\n';
-        text += '\n';
-        if (request.strategy == "guided") text += request.plan;
-        for (size_t sent = 0; sent < text.size();) {
-            ssize_t n = send(control_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return stop(), false;  // it ended since: start anew
-            sent += static_cast<size_t>(n);
-        }
-        std::vector<nlohmann::json> records = prefix_;  // collect() forgets it if the process ends
-        bool ended = collect(request, outcome, started);
-        if (!ended && outcome.records.empty() && !outcome.killed_by_parent) {
+        if (!post_request(request)) return false;  // too big for the channel: a process of its own
+        std::vector<nlohmann::json> records = prefix_;  // the process's, sent before main
+        bool replied = wait_for_reply(request, outcome, started);
+        if (!replied && outcome.records.empty() && !outcome.killed_by_parent) {
             // It died between executions (while resetting itself): nothing of this one ran.
             refused_.insert(key);
             return false;
         }
+        if (replied) read_reply(outcome);
         records.insert(records.end(), std::make_move_iterator(outcome.records.begin()),
                        std::make_move_iterator(outcome.records.end()));
         outcome.records = std::move(records);
@@ -279,32 +274,37 @@ public:
 private:
     bool start(const RunRequest& request, const std::string& key) {
         Pipe report, out, err;
-        int control[2];
-        if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err) ||
-            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0)
-            return false;
+        if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err)) return false;
         trace_ = anonymous_file("baton-trace");
-        ChildSetup setup(request, false, false, /*serve=*/true);
+        int channel_fd = anonymous_file("baton-channel");
+        wake_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        void* channel = MAP_FAILED;
+        if (channel_fd >= 0 && ftruncate(channel_fd, protocol::ServerChannel::mapping_bytes()) == 0)
+            channel = mmap(nullptr, protocol::ServerChannel::mapping_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
+                           channel_fd, 0);
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        pid_t pid = vfork();
-        if (pid == 0) exec_child(setup, report, out, err, null, -1, trace_, control[1]);
+        pid_t pid = -1;
+        if (channel != MAP_FAILED && wake_ >= 0 && trace_ >= 0) {
+            channel_ = new (channel) protocol::ServerChannel();
+            ChildSetup setup(request, false, false, /*serve=*/true);
+            pid = vfork();
+            if (pid == 0) exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_);
+        }
         close_fd(null);
-        close(control[1]);
+        close_fd(channel_fd);  // the mapping stays
         close_fd(report.write);
         close_fd(out.write);
         close_fd(err.write);
+        report_ = report.read;
+        out_ = out.read;
+        err_ = err.read;
         if (pid < 0) {
-            close(control[0]);
-            close_fd(report.read), close_fd(out.read), close_fd(err.read), close_fd(trace_);
+            end();
             return false;
         }
         setpgid(pid, pid);
         pid_ = g_reused_pid = pid;
         key_ = key;
-        control_ = control[0];
-        report_ = report.read;
-        out_ = out.read;
-        err_ = err.read;
         pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
         set_nonblocking(report_), set_nonblocking(out_), set_nonblocking(err_);
         // Until "ready": the start and module records, which every execution's records begin
@@ -313,7 +313,7 @@ private:
         record_trace_ = false;
         RunRequest waiting = request;
         waiting.time_limit_ms = std::max<uint64_t>(request.time_limit_ms, 10'000);
-        bool ready = collect(waiting, startup, std::chrono::steady_clock::now(), "ready");
+        bool ready = wait_for_record("ready", waiting, startup, std::chrono::steady_clock::now());
         if (!ready || startup.find_record("unresettable")) {
             refused_.insert(key);
             stop();
@@ -323,32 +323,49 @@ private:
         return true;
     }
 
-    // Reads the process's records and output until the record `until` ("exit": the end of
-    // the execution). Returns false if the process ended first (its status then in outcome).
-    bool collect(const RunRequest& request, ExecutionOutcome& outcome,
-                 std::chrono::steady_clock::time_point started, const char* until = "exit") {
+    // Writes the request into the channel and tells the program. False if it does not fit.
+    bool post_request(const RunRequest& request) {
+        std::string text;
+        for (const std::string& setting : execution_settings(request, false, request.record_trace))
+            text += setting + '\n';
+        text += '\n';
+        if (request.strategy == "guided") text += request.plan;
+        if (text.size() > protocol::ServerChannel::kCapacity) return false;
+        memcpy(channel_->data(), text.data(), text.size());
+        channel_->request_bytes = static_cast<uint32_t>(text.size());
+        channel_->state.store(protocol::ServerChannel::kRequest);
+        if (channel_->program_sleeps.load())
+            syscall(SYS_futex, &channel_->state, FUTEX_WAKE, 1, nullptr, nullptr, 0);
+        return true;
+    }
+
+    // Waits until the program replies. Returns false if the process ended first (its status
+    // then in outcome).
+    bool wait_for_reply(const RunRequest& request, ExecutionOutcome& outcome,
+                        std::chrono::steady_clock::time_point started) {
+        auto replied = [&] {
+            return channel_->state.load(std::memory_order_acquire) == protocol::ServerChannel::kReply;
+        };
+        if (spinner_.wait(replied)) return true;
+        channel_->parent_sleeps.store(1);
+        bool ok = wait_for_record(nullptr, request, outcome, started, replied);
+        if (ok) channel_->parent_sleeps.store(0);  // else the process and the channel are gone
+        return ok;
+    }
+
+    // Reads the process's records and output until the record `until` ("ready"), or until
+    // `replied()`. Returns false if the process ended first (its status then in outcome).
+    template <class Replied = bool (*)()>
+    bool wait_for_record(const char* until, const RunRequest& request, ExecutionOutcome& outcome,
+                         std::chrono::steady_clock::time_point started, Replied replied = [] { return false; }) {
         uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
-        pollfd fds[4] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+        pollfd fds[5] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}, {pidfd_, POLLIN, 0},
+                         {wake_, POLLIN, 0}};
         std::string* sinks[3] = {&pending_, &outcome.output, &outcome.errors};
         size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
         for (;;) {
-            // Whole lines only: a record may arrive in pieces.
-            size_t start = 0;
-            for (size_t end; (end = pending_.find('\n', start)) != std::string::npos; start = end + 1) {
-                nlohmann::json record = nlohmann::json::parse(pending_.begin() + static_cast<long>(start),
-                                                              pending_.begin() + static_cast<long>(end),
-                                                              nullptr, /*allow_exceptions=*/false);
-                if (!record.is_object()) continue;
-                std::string kind = record.value("rec", "");
-                if (kind == until || kind == "unresettable") {
-                    pending_.erase(0, end + 1);
-                    if (kind == "exit") return finish_execution(record, outcome);
-                    if (kind == "unresettable") outcome.records.push_back(std::move(record));
-                    return true;
-                }
-                outcome.records.push_back(std::move(record));
-            }
-            pending_.erase(0, start);
+            if (until && take_records(outcome, until)) return true;
+            if (replied()) return true;
             auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - started).count();
             if (deadline_ms && static_cast<uint64_t>(elapsed) > deadline_ms) {
@@ -356,29 +373,67 @@ private:
                 kill(-pid_, SIGKILL);
                 kill(pid_, SIGKILL);
             }
-            int ready = poll(fds, 4, 50);
+            int ready = poll(fds, 5, 50);
             if (ready < 0 && errno != EINTR) return ended(outcome), false;
+            if (fds[4].revents & POLLIN) {
+                uint64_t count;
+                ssize_t ignored = read(wake_, &count, sizeof count);
+                (void)ignored;
+            }
             bool more = false;
             for (int i = 0; i < 3; ++i)
                 if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) more |= drain(fds[i].fd, *sinks[i], limits[i]);
-            if (!more && (fds[3].revents & POLLIN)) return ended(outcome), false;
+            if (!more && (fds[3].revents & POLLIN) && !replied()) return ended(outcome), false;
         }
     }
 
-    // The "exit" record came: what the program printed before it is in the pipes already.
-    bool finish_execution(const nlohmann::json& exit, ExecutionOutcome& outcome) {
+    // Moves the whole record lines of pending_ to outcome; true when one was `until` (kept
+    // in `last`, not in outcome) or "unresettable", which ends the move.
+    bool take_records(ExecutionOutcome& outcome, const char* until, nlohmann::json* last = nullptr) {
+        size_t start = 0;
+        for (size_t end; (end = pending_.find('\n', start)) != std::string::npos; start = end + 1) {
+            nlohmann::json record = nlohmann::json::parse(pending_.begin() + static_cast<long>(start),
+                                                          pending_.begin() + static_cast<long>(end),
+                                                          nullptr, /*allow_exceptions=*/false);
+            if (!record.is_object()) continue;
+            std::string kind = record.value("rec", "");
+            bool ends = kind == until || kind == "unresettable";
+            if (kind != until) outcome.records.push_back(std::move(record));
+            else if (last) *last = std::move(record);
+            if (ends) {
+                pending_.erase(0, end + 1);
+                return true;
+            }
+        }
+        pending_.erase(0, start);
+        return false;
+    }
+
+    // The program replied: what it sent and printed before is in the pipes already.
+    void read_reply(ExecutionOutcome& outcome) {
         drain_available(outcome);
+        take_records(outcome, "");
+        const char* records = channel_->data() + channel_->trace_bytes;
+        pending_.append(records, channel_->records_bytes);
+        nlohmann::json exit = nlohmann::json::object();
+        take_records(outcome, "exit", &exit);
+        pending_.clear();
         set_exit_status(outcome, exit.value("status", 0));
         if (record_trace_) {
-            // The file is reused, never cut: the trace is its first "trace" bytes.
-            outcome.trace.resize(exit.value("trace", size_t{0}));
-            size_t got = 0;
-            for (ssize_t n; got < outcome.trace.size(); got += static_cast<size_t>(n)) {
-                n = pread(trace_, outcome.trace.data() + got, outcome.trace.size() - got, static_cast<off_t>(got));
-                if (n < 0 && errno == EINTR) n = 0;
-                else if (n <= 0) break;
+            if (!channel_->trace_in_file) {
+                outcome.trace.assign(channel_->data(), channel_->trace_bytes);
+            } else {
+                // The file is reused, never cut: the trace is its first "trace" bytes.
+                outcome.trace.resize(exit.value("trace", size_t{0}));
+                size_t got = 0;
+                for (ssize_t n; got < outcome.trace.size(); got += static_cast<size_t>(n)) {
+                    n = pread(trace_, outcome.trace.data() + got, outcome.trace.size() - got,
+                              static_cast<off_t>(got));
+                    if (n < 0 && errno == EINTR) n = 0;
+                    else if (n <= 0) break;
+                }
+                outcome.trace.resize(got);
             }
-            outcome.trace.resize(got);
         }
         if (exit.contains("unresettable")) {
             // It ends for real now, with the same status; whatever it started goes too.
@@ -387,21 +442,21 @@ private:
             kill(-pid_, SIGKILL);
             end();
         }
-        return true;
     }
 
-    // Reads what the (non-blocking) output descriptors hold now: one poll tells which (most
-    // executions print nothing), rather than a read of each.
-    void drain_available(ExecutionOutcome& outcome) const {
-        pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
-        std::string* sinks[2] = {&outcome.output, &outcome.errors};
-        if (poll(fds, 2, 0) <= 0) return;
+    // Reads what the (non-blocking) pipes hold now: one poll tells which (most executions
+    // print nothing), rather than a read of each.
+    void drain_available(ExecutionOutcome& outcome) {
+        pollfd fds[3] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}};
+        std::string* sinks[3] = {&pending_, &outcome.output, &outcome.errors};
+        size_t limits[3] = {size_t{64} << 20, output_limit_, output_limit_};
+        if (poll(fds, 3, 0) <= 0) return;
         char buffer[65536];
-        for (int i = 0; i < 2; ++i) {
+        for (int i = 0; i < 3; ++i) {
             if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             std::string& sink = *sinks[i];
             for (ssize_t n; (n = read(fds[i].fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR);) {
-                size_t room = sink.size() < output_limit_ ? output_limit_ - sink.size() : 0;
+                size_t room = sink.size() < limits[i] ? limits[i] - sink.size() : 0;
                 if (n > 0) sink.append(buffer, std::min<size_t>(room, static_cast<size_t>(n)));
             }
         }
@@ -430,7 +485,9 @@ private:
     }
 
     void end() {
-        for (int* fd : {&control_, &report_, &out_, &err_, &pidfd_, &trace_}) close_fd(*fd);
+        for (int* fd : {&report_, &out_, &err_, &pidfd_, &trace_, &wake_}) close_fd(*fd);
+        if (channel_) munmap(channel_, protocol::ServerChannel::mapping_bytes());
+        channel_ = nullptr;
         pending_.clear();
         prefix_.clear();
         pid_ = g_reused_pid = -1;
@@ -439,7 +496,9 @@ private:
 
     pid_t pid_ = -1;
     std::string key_;
-    int control_ = -1, report_ = -1, out_ = -1, err_ = -1, pidfd_ = -1, trace_ = -1;
+    int report_ = -1, out_ = -1, err_ = -1, pidfd_ = -1, trace_ = -1, wake_ = -1;
+    protocol::ServerChannel* channel_ = nullptr;  // shared with the process
+    protocol::Spinner spinner_;
     std::string pending_;                 // report bytes not yet a whole line
     std::vector<nlohmann::json> prefix_;  // "start" and "module" records, sent before main
     std::set<std::string> refused_;       // programs that cannot serve

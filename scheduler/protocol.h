@@ -16,6 +16,10 @@
 // Addresses and pcs are decimal integers; stacks are arrays of pcs, innermost first.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
 namespace baton::protocol {
 
 constexpr int kVersion = 1;
@@ -43,17 +47,41 @@ constexpr const char* kEnvPreemptOn = "BATON_PREEMPT_ON";
 // point while two or more threads live (`--preempt all`), whether found racy or not.
 constexpr const char* kEnvPreemptAll = "BATON_PREEMPT_ALL";
 
-// Server mode (runtime/server.h): the program serves many executions, reading one request per
-// execution from this descriptor: "NAME=VALUE" lines with the kEnv* names above (strategy,
-// seed, bounds, trace, preemption points), an empty line, then kRequestPlanBytes bytes of
-// plan. Records: {"rec":"ready","snapshot_bytes":N} once, before the first request;
-// {"rec":"exit","status":S,"trace":N} at the end of each execution (with "unresettable":"why"
-// when the process then ends for real); {"rec":"unresettable","reason":"why"} instead of
-// "ready" when the process cannot serve at all. The trace descriptor is the same for every
-// execution and never cut: the trace is its first N bytes. A crash instead cuts it to size
-// after its {"rec":"schedule"} record.
-constexpr const char* kEnvServerFd = "BATON_SERVER_FD";
-constexpr const char* kRequestPlanBytes = "BATON_PLAN_BYTES";
+// Server mode (runtime/server.h): the program serves many executions. Asked for with
+// BATON_CHANNEL_FD, a shared-memory file laid out as ServerChannel below, and BATON_WAKE_FD,
+// an eventfd. Records: {"rec":"ready","snapshot_bytes":N} once, before the first request,
+// or {"rec":"unresettable","reason":"why"} instead when the process cannot serve at all.
+// Then, per execution, the parent writes the request into the channel (the "NAME=VALUE"
+// lines of the kEnv* settings above, an empty line, then the plan) and sets `state` to
+// kRequest; the program runs the execution, writes its reply (the trace, then its last
+// records, ending with {"rec":"exit","status":S}, with "unresettable":"why" when the process
+// then ends for real) and sets `state` to kReply. Records sent during the execution
+// (findings) go to the report descriptor as usual, before the reply. Each side spins a
+// little, then sleeps: the program on the `state` futex, the parent in poll() on the
+// eventfd (so that it also sees the program's output and its death); a side that sets
+// `state` wakes the other only if that one said it sleeps. A crash instead cuts the trace
+// file to size after its {"rec":"schedule"} record.
+constexpr const char* kEnvChannelFd = "BATON_CHANNEL_FD";
+constexpr const char* kEnvWakeFd = "BATON_WAKE_FD";
+
+struct ServerChannel {
+    enum State : uint32_t { kIdle = 0, kRequest = 1, kReply = 2 };
+    static constexpr size_t kHeaderBytes = 4096;
+    static constexpr size_t kCapacity = size_t{4} << 20;  // of the data that follows the header
+
+    std::atomic<uint32_t> state;            // a futex word, shared between the processes
+    std::atomic<uint32_t> program_sleeps;   // the program waits on `state`: wake it
+    std::atomic<uint32_t> parent_sleeps;    // the parent waits on the eventfd: write it
+    uint32_t request_bytes;                 // of data
+    uint64_t trace_bytes;                   // the reply's trace, at data[0]
+    uint32_t trace_in_file;                 // 1: too big for the channel, in the trace file
+    uint32_t records_bytes;                 // the reply's records, at data[trace_bytes]
+
+    char* data() { return reinterpret_cast<char*>(this) + kHeaderBytes; }
+    static constexpr size_t mapping_bytes() { return kHeaderBytes + kCapacity; }
+};
+static_assert(std::atomic<uint32_t>::is_always_lock_free, "the channel's words are shared between processes");
+static_assert(sizeof(ServerChannel) <= ServerChannel::kHeaderBytes);
 
 // Exit statuses the runtime uses when it ends an execution itself. Chosen outside the range
 // programs commonly use; the parent treats them as "the runtime stopped it", not exit-failure.

@@ -53,4 +53,22 @@ uintptr_t program_pc(uintptr_t pc) {
     return pc;
 }
 
+uintptr_t interrupted_program_pc(uintptr_t pc, uintptr_t frame, uintptr_t stack) {
+    if (g_range_count == 0 || in_program(pc)) return pc;
+    // A frame is two words: the caller's frame pointer, then the return address. Frames lie
+    // above the stack pointer and each above the one it was called from; a stack is at most
+    // a few MiB (a fiber's), so a pointer further away is not a frame.
+    constexpr uintptr_t kStackSpan = uintptr_t{64} << 20;
+    for (int depth = 0; depth < 64; ++depth) {
+        if (frame < stack || frame - stack > kStackSpan || frame % sizeof(uintptr_t) != 0) return 0;
+        const auto* words = reinterpret_cast<const uintptr_t*>(frame);
+        uintptr_t return_address = words[1];
+        // The call instruction is just before the return address: its line is the call's.
+        if (in_program(return_address)) return return_address - 1;
+        if (words[0] <= frame) return 0;
+        frame = words[0];
+    }
+    return 0;
+}
+
 }  // namespace baton::rt

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "runtime/entry_points.h"
+#include "runtime/program_pc.h"
 #include "runtime/report_channel.h"
 #include "runtime/server.h"
 #include "scheduler/protocol.h"
@@ -94,6 +95,11 @@ void on_watchdog(int, siginfo_t*, void* context) {
     auto* uc = static_cast<ucontext_t*>(context);
     auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
     Thread& thread = execution().current();
+    // Interrupted inside the runtime (a program that loops over synchronization spends most
+    // of its time there) or a library it calls: the program is where it called in.
+    uintptr_t caller = interrupted_program_pc(pc, static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]),
+                                              static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]));
+    pc = caller ? caller : thread.op_pc ? thread.op_pc : pc;
     char message[128];
     snprintf(message, sizeof message,
              "the execution ran for %llu ms without ending (time limit)",

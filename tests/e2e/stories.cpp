@@ -168,6 +168,42 @@ TEST(Stories, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
               R"(thread 1 reached no visible operation .* it loops at \S*busy_loop_forever.c:10 on its own state)");
 }
 
+// A worker takes and releases a lock for ever: only the watchdog ends the execution, and
+// it finds the thread inside baton's model of the mutex, where such a loop spends most of its
+// time (before the fix, the finding pointed into runtime/execution.cpp or the C++ library's
+// headers every time). The finding is placed at the program's call. (Not in testcases/: the
+// replay there would print every one of its millions of steps.)
+TEST(Stories, HangInsideSynchronizationIsPlacedInTheProgramsLoop) {
+    TempDir directory;
+    directory.file("locks_forever.c", R"(#include <pthread.h>
+
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+long turns;
+
+void* worker(void* arg) {
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        turns++;
+        pthread_mutex_unlock(&lock);
+    }
+    return arg;
+}
+
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+)");
+    nlohmann::json hang = told_hang(directory, "locks_forever.c", R"(^thread 1 loops at \S*locks_forever.c:(8|9|10) )", "0.3");
+    ASSERT_TRUE(hang.contains("location")) << hang.dump(2);
+    EXPECT_EQ(hang["location"].value("file", ""), "locks_forever.c") << hang.dump(2);
+    EXPECT_EQ(hang["location"].value("function", ""), "worker") << hang.dump(2);
+    int line = hang["location"].value("line", 0);
+    EXPECT_TRUE(line >= 8 && line <= 10) << hang.dump(2);
+}
+
 TEST(Stories, MisuseAndAssertionAndCrashEndWithTheFailingStep) {
     TempDir directory;
     for (auto [testcase, kind, op] : {std::tuple{"testcases/misuse/unlock_not_owner.c", "lock-misuse", "misuse"},

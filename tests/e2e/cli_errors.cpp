@@ -36,18 +36,7 @@ CommandResult check(std::vector<std::string> arguments) {
     return run_command(arguments);
 }
 
-const char* kRacyProgram = R"(#include <pthread.h>
-int shared;
-void* work(void* arg) { shared++; return arg; }
-int main(void) {
-    pthread_t a, b;
-    pthread_create(&a, 0, work, 0);
-    pthread_create(&b, 0, work, 0);
-    pthread_join(a, 0);
-    pthread_join(b, 0);
-    return 0;
-}
-)";
+const std::string kRacyProgram = baton::e2e::racy_counter_program();
 
 TEST(CheckErrors, MissingFile) { expect_usage_error(check({"/nonexistent/race.c"}), "cannot read"); }
 

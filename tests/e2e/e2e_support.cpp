@@ -140,4 +140,19 @@ int main(void) {
 )";
 }
 
+std::string racy_counter_program() {
+    return R"(#include <pthread.h>
+int shared;
+void* work(void* arg) { shared++; return arg; }
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, 0, work, 0);
+    pthread_create(&b, 0, work, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    return 0;
+}
+)";
+}
+
 }  // namespace baton::e2e

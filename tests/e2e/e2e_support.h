@@ -31,6 +31,9 @@ CommandResult run_on_terminal(const std::vector<std::string>& command, const std
 // takes its own mutex and touches its own data (a single Mazurkiewicz trace).
 std::string workers_program(int threads, bool own_mutex);
 
+// A C program of two threads that increment `shared` with no lock: a data race on 'shared'.
+std::string racy_counter_program();
+
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);
 

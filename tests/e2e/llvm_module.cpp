@@ -15,34 +15,11 @@ using baton::e2e::TempDir;
 
 namespace {
 
-const char* kLockedCounter = R"(#include <pthread.h>
-pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-int counter;
-void* work(void* arg) { pthread_mutex_lock(&lock); counter++; pthread_mutex_unlock(&lock); return arg; }
-int main(void) {
-    pthread_t a, b;
-    pthread_create(&a, 0, work, 0);
-    pthread_create(&b, 0, work, 0);
-    pthread_join(a, 0);
-    pthread_join(b, 0);
-    return 0;
-}
-)";
+// Two threads take one lock to increment a counter (nothing to report), or race on it.
+const std::string kLockedCounter = baton::e2e::workers_program(2, false);
+const std::string kRacyCounter = baton::e2e::racy_counter_program();
 
-const char* kRacyCounter = R"(#include <pthread.h>
-int counter;
-void* work(void* arg) { counter++; return arg; }
-int main(void) {
-    pthread_t a, b;
-    pthread_create(&a, 0, work, 0);
-    pthread_create(&b, 0, work, 0);
-    pthread_join(a, 0);
-    pthread_join(b, 0);
-    return 0;
-}
-)";
-
-std::string build(const TempDir& dir, const std::string& name, const char* source) {
+std::string build(const TempDir& dir, const std::string& name, const std::string& source) {
     std::string binary = dir.path() + "/" + name;
     CommandResult built = run_command({baton_binary("baton-cc"), "-o", binary, dir.file(name + ".c", source)});
     EXPECT_EQ(built.status, 0) << built.err;
@@ -75,7 +52,7 @@ TEST(LlvmModule, FindingsAreNamedWithIt) {
     std::string binary = build(dir, "racy", kRacyCounter);
     CommandResult result = run_listing_loads({"check", binary});
     EXPECT_EQ(result.status, 1) << result.out;
-    EXPECT_NE(result.out.find("'counter'"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("'shared'"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("racy.c:3"), std::string::npos) << result.out;
     EXPECT_TRUE(loaded_llvm(result));
 }

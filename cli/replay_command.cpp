@@ -4,6 +4,7 @@
 // schedule, so it is byte-identical every time.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -32,11 +33,20 @@ and prints its trace, one step per line, then the findings it shows.
 
 options:
   --trace          also draw each finding's steps as swimlanes, one column per thread
+  --all-steps      print every step (else a trace of more than 2000 steps shows its first
+                   and last 1000)
   --time-limit S   give up on the execution after S seconds (default: 30)
   -h, --help       this help
 
 exit status: 0 the execution shows no finding, 1 it does, 2 usage or input error
 )";
+
+// Unless --all-steps: the steps printed at most, the first and the last half of them (how
+// the execution began, and where it ended), and the steps recorded at most (the program
+// still runs its whole schedule). A loop that ran for the whole time limit makes tens of
+// millions of steps: gigabytes of trace, and minutes to print what nobody reads.
+constexpr size_t kShownSteps = 2000;
+constexpr uint64_t kRecordedSteps = 1'000'000;
 
 }  // namespace
 
@@ -44,6 +54,7 @@ int replay_main(int argc, char** argv) {
     std::string path;
     double time_limit = 30;
     bool swimlanes = false;
+    bool all_steps = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "-h" || arg == "--help") {
@@ -52,6 +63,10 @@ int replay_main(int argc, char** argv) {
         }
         if (arg == "--trace") {
             swimlanes = true;
+            continue;
+        }
+        if (arg == "--all-steps") {
+            all_steps = true;
             continue;
         }
         if (arg == "--time-limit" || arg.rfind("--time-limit=", 0) == 0) {
@@ -106,6 +121,7 @@ int replay_main(int argc, char** argv) {
     request.plan = scheduler::format_plan({choices, {}});
     request.record_trace = true;
     request.trace_limit = choices.size() + 100'000;
+    if (!all_steps) request.trace_limit = std::min(request.trace_limit, kRecordedSteps);
     request.time_limit_ms = static_cast<uint64_t>(time_limit * 1000);
     scheduler::become_subreaper();
     scheduler::ExecutionOutcome outcome;
@@ -149,7 +165,7 @@ int replay_main(int argc, char** argv) {
     fmt::print("\n");
     TargetNames targets(converter);
     targets.learn(outcome.records);
-    print_trace(trace, symbolizer, targets);
+    print_trace(trace, symbolizer, targets, 0, all_steps ? 0 : kShownSteps);
     std::fflush(stdout);
     bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     report::write_findings_text(std::cout, findings, color, swimlanes);

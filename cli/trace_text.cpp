@@ -1,5 +1,7 @@
 #include "cli/trace_text.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace baton::cli {
@@ -54,9 +56,23 @@ void print_trace_step(const scheduler::Trace& trace, size_t index, report::Symbo
 }
 
 void print_trace(const scheduler::Trace& trace, report::Symbolizer& symbolizer, TargetNames& targets,
-                 size_t first) {
+                 size_t first, size_t shown_at_most) {
     print_trace_header();
-    for (size_t i = first; i < trace.steps.size(); ++i) print_trace_step(trace, i, symbolizer, targets);
+    size_t end = trace.steps.size();
+    size_t left_out_from = end, left_out_to = end;  // [from, to): not printed
+    if (shown_at_most > 0 && end - std::min(first, end) > shown_at_most) {
+        left_out_from = first + shown_at_most / 2;
+        left_out_to = end - (shown_at_most - shown_at_most / 2);
+    }
+    for (size_t i = first; i < end; ++i) {
+        if (i == left_out_from) {
+            fmt::print("  ... steps {}-{} not shown ({} steps; --all-steps prints them)\n", left_out_from + 1,
+                       left_out_to, left_out_to - left_out_from);
+            i = left_out_to - 1;
+            continue;
+        }
+        print_trace_step(trace, i, symbolizer, targets);
+    }
     if (trace.truncated) fmt::print("  ... (the trace is longer than baton records)\n");
 }
 

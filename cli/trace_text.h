@@ -41,8 +41,11 @@ void print_trace_header();
 // Step `index` (0-based) of `trace`, numbered from 1.
 void print_trace_step(const scheduler::Trace& trace, size_t index, report::Symbolizer& symbolizer,
                       TargetNames& targets);
-// The header and the steps from `first` on, and a note if the trace was cut short.
+// The header and the steps from `first` on, and a note if the trace was cut short. With
+// `shown_at_most` (0: no limit), a longer run of steps shows its first and last halves and a
+// line that says which steps are left out (a loop that ran for the whole time limit makes
+// millions of them).
 void print_trace(const scheduler::Trace& trace, report::Symbolizer& symbolizer, TargetNames& targets,
-                 size_t first = 0);
+                 size_t first = 0, size_t shown_at_most = 0);
 
 }  // namespace baton::cli

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <future>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -259,6 +260,50 @@ TEST(Replay, GivesTheSameBytesEveryTime) {
     int different = 0;
     for (auto& worker : workers) different += worker.get();
     EXPECT_EQ(different, 0) << "replays whose output differed from the first";
+}
+
+// A long execution prints its first and last 1000 steps and says which it leaves out;
+// --all-steps prints them all.
+TEST(Replay, ShowsTheEndsOfALongTraceAndAllOfItWhenAsked) {
+    TempDir directory;
+    std::string source = directory.file("long_then_stuck.c", R"(#include <pthread.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int main(void) {
+    for (int i = 0; i < 1500; i++) {
+        pthread_mutex_lock(&lock);
+        pthread_mutex_unlock(&lock);
+    }
+    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&lock);
+    return 0;
+}
+)");
+    auto report = check_json(source, {}, directory.path());
+    ASSERT_EQ(report["verdict"], "bug") << report.dump(2);
+    std::string schedule = report["findings"][0]["schedule"];
+    // A step's line begins with its number, right-aligned in six columns.
+    auto step_line = [](size_t step) {
+        std::string number = std::to_string(step);
+        return "\n" + std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number + "  ";
+    };
+    auto brief = run_command({baton_binary("baton"), "replay", schedule}, directory.path());
+    ASSERT_EQ(brief.status, 1) << brief.err;
+    EXPECT_NE(brief.out.find("] deadlock:"), std::string::npos) << brief.out;
+    // 3000 lock and unlock steps, then the last lock: steps 1001 to the 1000th from the end.
+    std::regex left_out(R"(\n  \.\.\. steps 1001-(\d+) not shown \((\d+) steps; --all-steps prints them\)\n)");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(brief.out, match, left_out)) << brief.out.substr(0, 3000);
+    size_t total = std::stoul(match[1]) + 1000;
+    EXPECT_GT(total, 3000u);
+    EXPECT_EQ(std::stoul(match[2]), total - 2000);
+    auto full = run_command({baton_binary("baton"), "replay", "--all-steps", schedule}, directory.path());
+    ASSERT_EQ(full.status, 1) << full.err;
+    EXPECT_EQ(full.out.find("not shown"), std::string::npos);
+    // Every step has its line: the step numbers run up to the total.
+    EXPECT_NE(full.out.find(step_line(total)), std::string::npos) << total;
+    EXPECT_NE(brief.out.find(step_line(total)), std::string::npos) << total;
+    EXPECT_EQ(brief.out.find(step_line(1001)), std::string::npos);
+    EXPECT_NE(full.out.find(step_line(1001)), std::string::npos);
 }
 
 TEST(Replay, RefusesAScheduleOfAnEditedProgram) {

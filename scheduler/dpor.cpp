@@ -212,10 +212,21 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
     std::unordered_map<uint64_t, Clock> object_clock;
     std::unordered_map<uint64_t, std::vector<size_t>> steps_on;  // object -> step indices
     std::vector<uint32_t> epoch(trace.steps.size());           // step's time in its thread
+    std::unordered_map<ThreadId, size_t> last_step_of;          // thread -> its latest step so far
 
     auto clock_of = [&](ThreadId thread) -> Clock& {
         if (thread >= thread_clock.size()) thread_clock.resize(thread + 1);
         return thread_clock[thread];
+    };
+    // Whether `thread` stood blocked at the state before step i, already at the operation it
+    // takes now: it had no option there and has taken no step since.
+    auto blocked_before = [&](ThreadId thread, size_t i) {
+        const std::vector<Option>& options = trace.steps[i].options;
+        if (options.empty()) return false;  // not known
+        auto last = last_step_of.find(thread);
+        if (last != last_step_of.end() && last->second >= i) return false;
+        return std::none_of(options.begin(), options.end(),
+                            [&](const Option& option) { return option.thread == thread; });
     };
     // The latest earlier step on the same object, by another thread, that could have been
     // enabled together with `op` and is not already ordered before `thread`: the one step
@@ -235,6 +246,10 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
             const TraceStep& earlier = trace.steps[i];
             if (earlier.choice.thread == thread) return races;  // the rest is ordered before it
             if (!may_be_co_enabled(earlier.op, op)) continue;
+            // A semaphore wait that could not go before this step needed a post that came
+            // after it: it cannot be moved before it. It races with the earlier step that
+            // took the count it would have taken (a race reversed there lets it go first).
+            if (op.kind == OpKind::SemWait && blocked_before(thread, i)) continue;
             if (before.get(earlier.choice.thread) >= epoch[i]) return races;  // so is the rest
             races.push_back(i);
             if (!is_lock(op.kind) || !is_lock(earlier.op.kind)) return races;
@@ -262,6 +277,7 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
             object_clock[step.op.object].join(clock);
             steps_on[step.op.object].push_back(j);
         }
+        last_step_of[thread] = j;
     }
     for (const PendingOperation& pending : trace.pending) {
         std::vector<size_t> races = races_with(pending.thread, pending.op);

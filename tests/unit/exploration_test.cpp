@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "scheduler/dpor.h"
 #include "scheduler/guided.h"
@@ -174,48 +175,296 @@ TEST(Pct, TheSameSeedGivesTheSameScheduleAndDepthOneNeverPreempts) {
     EXPECT_TRUE(std::all_of(picks.begin(), picks.end(), [&](size_t p) { return p == picks[0]; }));
 }
 
-// A simulated program: each thread runs a list of operations; a MutexLock is enabled only
-// while the mutex is free, a MutexUnlock frees it. Runs a strategy to the end like the
-// runtime would, and returns the trace the runtime would write (with the operations of
-// threads left blocked, as after a deadlock).
-struct Simulation {
-    std::vector<std::vector<bs::Operation>> threads;
+// A simulated program, run the way the runtime runs a real one: each thread runs its
+// instructions; a step is an operation the scheduler sees and chooses among the options
+// (runtime/execution.cpp collect_options), the other instructions run between two steps
+// without it, as a thread's code between two scheduling points does. Returns the trace the
+// runtime would write, with the operations of threads left blocked (a deadlock) or of those
+// still live when the strategy found every option asleep.
+//
+// What the runtime does, and so does the simulation:
+// - MutexLock is a wait: enabled only while the mutex is free; MutexUnlock frees it.
+// - A condition wait is two steps and maybe a third. CondWait releases the mutex and blocks;
+//   its CondWake is enabled once a CondSignal (the oldest waiter) or CondBroadcast (all) woke
+//   it, can time out if the wait has a deadline (the earliest first, virtual time moving
+//   there), else can wake spuriously while any other option exists. Waking retakes the mutex
+//   at once if it is free -- no step -- else the thread waits for it with a MutexLock step.
+// - SemWait blocks until the value is positive and takes one; SemPost adds one.
+// - A thread that begins with Start exists once a ThreadCreate of its object ran; a
+//   ThreadJoin waits until the joined thread has run all its instructions.
+constexpr uint64_t kNoDeadline = UINT64_MAX;
 
-    std::vector<Option> options_at(const std::vector<size_t>& next, const std::set<uint64_t>& held) const {
-        std::vector<Option> options;
+struct Instruction {
+    enum class Kind {
+        Step,       // the operation `op`
+        CondWait,   // pthread_cond_wait on op.object with `mutex`, timed if `deadline` is set
+        Set,        // the program sets its `variable` (under a mutex: no scheduling point)
+        SkipIfSet,  // the program tests `variable`: if set, skips the next `count` instructions
+        Back,       // the program loops: goes back `count` instructions
+    };
+    Kind kind = Kind::Step;
+    bs::Operation op;
+    uint64_t mutex = 0;
+    uint64_t deadline = kNoDeadline;
+    int variable = 0;
+    size_t count = 0;
+
+    Instruction(bs::Operation operation) : op(operation) {}  // a step, written as its operation
+    Instruction(OpKind kind, uint64_t object) : op{kind, object} {}
+};
+
+Instruction cond_wait(uint64_t cond, uint64_t mutex, uint64_t deadline = kNoDeadline) {
+    Instruction wait(bs::Operation{OpKind::CondWait, cond});
+    wait.kind = Instruction::Kind::CondWait;
+    wait.mutex = mutex;
+    wait.deadline = deadline;
+    return wait;
+}
+
+Instruction set_variable(int variable) {
+    Instruction set(bs::Operation{});
+    set.kind = Instruction::Kind::Set;
+    set.variable = variable;
+    return set;
+}
+
+Instruction skip_if_set(int variable, size_t count) {
+    Instruction test(bs::Operation{});
+    test.kind = Instruction::Kind::SkipIfSet;
+    test.variable = variable;
+    test.count = count;
+    return test;
+}
+
+Instruction back(size_t count) {
+    Instruction loop(bs::Operation{});
+    loop.kind = Instruction::Kind::Back;
+    loop.count = count;
+    return loop;
+}
+
+// Where a simulated thread is, as the runtime keeps it.
+struct ThreadState {
+    enum class Phase {
+        AtInstruction,  // about to take the step of instruction `pc`
+        Waiting,        // blocked in the condition wait at `pc`: its next step is CondWake
+        Relocking,      // woken while the mutex was held: its next step is MutexLock
+    };
+    size_t pc = 0;
+    Phase phase = Phase::AtInstruction;
+    bool created = true;
+    bool woken = false;       // signalled (or broadcast to) while Waiting
+    uint64_t wait_order = 0;  // a signal wakes the oldest waiter
+};
+
+struct SimulationState {
+    std::vector<ThreadState> threads;
+    std::set<uint64_t> held;                  // mutexes
+    std::map<uint64_t, uint64_t> semaphores;  // values
+    std::set<int> variables;                  // the program's, set or not
+    uint64_t now = 0;                         // virtual time, moved by timeouts
+    uint64_t waits = 0;                       // condition waits begun so far
+};
+
+// How a thread's next step waits (runtime Execution::wait), if it does.
+struct Blocking {
+    bool waits = false;
+    bool ready = true;  // what it waits for has come
+    uint64_t deadline = kNoDeadline;
+    bool spurious = false;  // may wake without it
+};
+
+struct Simulation {
+    std::vector<std::vector<Instruction>> threads;
+    std::map<uint64_t, uint64_t> semaphores = {};  // initial values (the others start at 0)
+
+    SimulationState start() const {
+        SimulationState state;
+        state.threads.resize(threads.size());
+        state.semaphores = semaphores;
         for (uint32_t t = 0; t < threads.size(); ++t) {
-            if (next[t] == threads[t].size()) continue;
-            bs::Operation op = threads[t][next[t]];
-            if (op.kind == OpKind::MutexLock && held.count(op.object)) continue;
-            options.push_back({t, Option::Kind::Run, op});
+            const std::vector<Instruction>& code = threads[t];
+            state.threads[t].created = code.empty() || code[0].kind != Instruction::Kind::Step ||
+                                       code[0].op.kind != OpKind::Start;
+            run_between_steps(state, t);
+        }
+        return state;
+    }
+
+    bool finished(const SimulationState& state, uint32_t t) const { return state.threads[t].pc == threads[t].size(); }
+    bool live(const SimulationState& state, uint32_t t) const { return state.threads[t].created && !finished(state, t); }
+
+    bs::Operation operation(const SimulationState& state, uint32_t t) const {
+        const ThreadState& thread = state.threads[t];
+        const Instruction& instruction = threads[t][thread.pc];
+        switch (thread.phase) {
+        case ThreadState::Phase::Waiting: return {OpKind::CondWake, instruction.op.object};
+        case ThreadState::Phase::Relocking: return {OpKind::MutexLock, instruction.mutex};
+        case ThreadState::Phase::AtInstruction: break;
+        }
+        return instruction.op;
+    }
+
+    Blocking blocking(const SimulationState& state, uint32_t t) const {
+        const ThreadState& thread = state.threads[t];
+        const Instruction& instruction = threads[t][thread.pc];
+        if (thread.phase == ThreadState::Phase::Waiting)
+            return {true, thread.woken, instruction.deadline, instruction.deadline == kNoDeadline};
+        if (thread.phase == ThreadState::Phase::Relocking)
+            return {true, !state.held.count(instruction.mutex)};
+        if (instruction.kind != Instruction::Kind::Step) return {};
+        const bs::Operation& op = instruction.op;
+        switch (op.kind) {
+        case OpKind::MutexLock: return {true, !state.held.count(op.object)};
+        case OpKind::SemWait: {
+            auto value = state.semaphores.find(op.object);
+            return {true, value != state.semaphores.end() && value->second > 0};
+        }
+        case OpKind::ThreadJoin: return {true, finished(state, static_cast<uint32_t>(op.object - 1))};
+        default: return {};
+        }
+    }
+
+    // The options in the runtime's order: who can run, then timeouts (earliest deadline
+    // first), then spurious wakeups -- those only when something else could happen.
+    std::vector<Option> options_at(const SimulationState& state) const {
+        std::vector<Option> options;
+        uint64_t horizon = kNoDeadline;
+        for (uint32_t t = 0; t < threads.size(); ++t) {
+            if (!live(state, t)) continue;
+            Blocking wait = blocking(state, t);
+            if (wait.ready) options.push_back({t, Option::Kind::Run, operation(state, t)});
+            else horizon = std::min(horizon, wait.deadline);
+        }
+        horizon = std::max(horizon, state.now);
+        const size_t timeouts_begin = options.size();
+        for (uint32_t t = 0; t < threads.size(); ++t) {
+            if (!live(state, t)) continue;
+            Blocking wait = blocking(state, t);
+            if (!wait.ready && wait.deadline != kNoDeadline && wait.deadline <= horizon)
+                options.push_back({t, Option::Kind::Timeout, operation(state, t)});
+        }
+        std::stable_sort(options.begin() + timeouts_begin, options.end(), [&](const Option& a, const Option& b) {
+            return blocking(state, a.thread).deadline < blocking(state, b.thread).deadline;
+        });
+        if (options.empty()) return options;
+        for (uint32_t t = 0; t < threads.size(); ++t) {
+            if (!live(state, t)) continue;
+            Blocking wait = blocking(state, t);
+            if (!wait.ready && wait.spurious) options.push_back({t, Option::Kind::SpuriousWakeup, operation(state, t)});
         }
         return options;
     }
 
+    void apply(SimulationState& state, const Option& chosen) const {
+        ThreadState& thread = state.threads[chosen.thread];
+        const Instruction& instruction = threads[chosen.thread][thread.pc];
+        switch (thread.phase) {
+        case ThreadState::Phase::AtInstruction:
+            if (instruction.kind == Instruction::Kind::CondWait) {
+                // cond_wait: the step, then the release and the wait, with no step between.
+                state.held.erase(instruction.mutex);
+                thread.phase = ThreadState::Phase::Waiting;
+                thread.woken = false;
+                thread.wait_order = ++state.waits;
+                return;
+            }
+            perform(state, instruction.op);
+            break;
+        case ThreadState::Phase::Waiting:
+            if (chosen.kind == Option::Kind::Timeout) state.now = std::max(state.now, instruction.deadline);
+            if (state.held.count(instruction.mutex)) {
+                thread.phase = ThreadState::Phase::Relocking;
+                return;
+            }
+            state.held.insert(instruction.mutex);  // retaken without a scheduling point
+            break;
+        case ThreadState::Phase::Relocking:
+            state.held.insert(instruction.mutex);
+            break;
+        }
+        thread.phase = ThreadState::Phase::AtInstruction;
+        ++thread.pc;
+        run_between_steps(state, chosen.thread);
+    }
+
+    void perform(SimulationState& state, const bs::Operation& op) const {
+        switch (op.kind) {
+        case OpKind::MutexLock: state.held.insert(op.object); break;
+        case OpKind::MutexUnlock: state.held.erase(op.object); break;
+        case OpKind::SemWait: --state.semaphores[op.object]; break;
+        case OpKind::SemPost: ++state.semaphores[op.object]; break;
+        case OpKind::ThreadCreate: state.threads[op.object - 1].created = true; break;
+        case OpKind::CondSignal:
+        case OpKind::CondBroadcast: {
+            ThreadState* oldest = nullptr;
+            for (uint32_t t = 0; t < threads.size(); ++t) {
+                ThreadState& waiter = state.threads[t];
+                if (waiter.phase != ThreadState::Phase::Waiting || waiter.woken ||
+                    threads[t][waiter.pc].op.object != op.object)
+                    continue;
+                if (op.kind == OpKind::CondBroadcast) waiter.woken = true;
+                else if (!oldest || waiter.wait_order < oldest->wait_order) oldest = &waiter;
+            }
+            if (oldest) oldest->woken = true;
+            break;
+        }
+        default: break;
+        }
+    }
+
+    // The thread's code up to its next scheduling point.
+    void run_between_steps(SimulationState& state, uint32_t t) const {
+        ThreadState& thread = state.threads[t];
+        while (thread.pc < threads[t].size()) {
+            const Instruction& instruction = threads[t][thread.pc];
+            switch (instruction.kind) {
+            case Instruction::Kind::Step:
+            case Instruction::Kind::CondWait: return;
+            case Instruction::Kind::Set:
+                state.variables.insert(instruction.variable);
+                ++thread.pc;
+                break;
+            case Instruction::Kind::SkipIfSet:
+                thread.pc += state.variables.count(instruction.variable) ? instruction.count + 1 : 1;
+                break;
+            case Instruction::Kind::Back: thread.pc -= instruction.count; break;
+            }
+        }
+    }
+
+    void add_pending(const SimulationState& state, const std::vector<Option>& options, bs::Trace& trace) const {
+        for (uint32_t t = 0; t < threads.size(); ++t) {
+            if (!live(state, t)) continue;
+            uint8_t could = 0;
+            for (const Option& option : options)
+                if (option.thread == t) could |= 1u << static_cast<unsigned>(option.kind);
+            trace.pending.push_back({t, operation(state, t), 0, could});
+        }
+    }
+
     bs::Trace run(bs::Strategy& strategy, bool& blocked) const {
         strategy.begin_execution();
-        std::vector<size_t> next(threads.size(), 0);
-        std::set<uint64_t> held;
+        SimulationState state = start();
         bs::Trace trace;
         uint32_t current = 0;
         blocked = false;
         for (;;) {
-            std::vector<Option> options = options_at(next, held);
+            std::vector<Option> options = options_at(state);
             if (options.empty()) {
-                for (uint32_t t = 0; t < threads.size(); ++t)
-                    if (next[t] < threads[t].size()) trace.pending.push_back({t, threads[t][next[t]], 0, 0});
+                add_pending(state, options, trace);
                 return trace;
             }
             size_t pick = strategy.choose(options, current, false);
             if (pick == bs::kStopSleepBlocked) {
+                // The runtime ends the execution at this scheduling point (Execution::finish).
                 blocked = true;
+                add_pending(state, options, trace);
                 return trace;
             }
             const Option& chosen = options.at(pick);
-            if (chosen.op.kind == OpKind::MutexLock) held.insert(chosen.op.object);
-            if (chosen.op.kind == OpKind::MutexUnlock) held.erase(chosen.op.object);
             trace.steps.push_back({{chosen.thread, chosen.kind}, chosen.op, 0, {}, options});
-            ++next[chosen.thread];
+            apply(state, chosen);
             current = chosen.thread;
         }
     }
@@ -233,39 +482,45 @@ Simulation workers(int k, bool shared) {
 }
 
 // A Mazurkiewicz trace under baton's dependency (operations of different threads on one
-// object): which thread's operation came when, object by object.
-using TraceKey = std::map<uint64_t, std::vector<uint32_t>>;
+// object): which thread's operation came when, object by object, and how it came (a wake
+// that was signalled, timed out or spurious is not the same event).
+using TraceKey = std::map<uint64_t, std::vector<std::pair<uint32_t, Option::Kind>>>;
 
 TraceKey key_of(const bs::Trace& trace) {
     TraceKey key;
-    for (const auto& step : trace.steps) key[step.op.object].push_back(step.choice.thread);
+    for (const auto& step : trace.steps) key[step.op.object].push_back({step.choice.thread, step.choice.kind});
     return key;
 }
 
+size_t spurious_wakeups(const bs::Trace& trace) {
+    return std::count_if(trace.steps.begin(), trace.steps.end(), [](const bs::TraceStep& step) {
+        return step.choice.kind == Option::Kind::SpuriousWakeup;
+    });
+}
+
 // Every execution of the simulation, taking every option at every step: its distinct traces.
-void all_traces(const Simulation& simulation, std::vector<size_t>& next, std::set<uint64_t>& held,
-                bs::Trace& trace, std::set<TraceKey>& traces) {
-    std::vector<Option> options = simulation.options_at(next, held);
+// A waiter in a loop may wake spuriously forever: at most `spurious_left` more wakeups.
+void all_traces(const Simulation& simulation, const SimulationState& state, bs::Trace& trace,
+                size_t spurious_left, std::set<TraceKey>& traces) {
+    std::vector<Option> options = simulation.options_at(state);
     if (options.empty()) {
         traces.insert(key_of(trace));
         return;
     }
     for (const Option& option : options) {
-        std::set<uint64_t> before = held;
-        if (option.op.kind == OpKind::MutexLock) held.insert(option.op.object);
-        if (option.op.kind == OpKind::MutexUnlock) held.erase(option.op.object);
+        const bool spurious = option.kind == Option::Kind::SpuriousWakeup;
+        if (spurious && spurious_left == 0) continue;
+        SimulationState after = state;
+        simulation.apply(after, option);
         trace.steps.push_back({{option.thread, option.kind}, option.op, 0, {}, {}});
-        ++next[option.thread];
-        all_traces(simulation, next, held, trace, traces);
-        --next[option.thread];
+        all_traces(simulation, after, trace, spurious_left - (spurious ? 1 : 0), traces);
         trace.steps.pop_back();
-        held = before;
     }
 }
 
 template <class Search>
 std::pair<int, int> explore(Search& search, const Simulation& simulation,
-                            std::vector<TraceKey>* seen = nullptr) {
+                            std::vector<TraceKey>* seen = nullptr, size_t* most_spurious = nullptr) {
     int complete = 0, blocked_count = 0;
     bs::Plan plan;
     while (search.next_plan(plan)) {
@@ -274,6 +529,7 @@ std::pair<int, int> explore(Search& search, const Simulation& simulation,
         bs::Trace trace = simulation.run(guided, blocked);
         (blocked ? blocked_count : complete) += 1;
         if (seen && !blocked) seen->push_back(key_of(trace));
+        if (most_spurious && !blocked) *most_spurious = std::max(*most_spurious, spurious_wakeups(trace));
         search.add_execution(trace);
         if (complete + blocked_count > 100000) break;
     }
@@ -309,12 +565,10 @@ const Simulation three_on_two{{{wx, ry, wy}, {wy, rx, wx}, {rx, wy, ry}}};
 const Simulation locked_and_unlocked{{{lock, wx, unlock, wy}, {wy, lock, rx, unlock}, {lock, wy, unlock}}};
 }  // namespace mixes
 
-std::set<TraceKey> mazurkiewicz_traces(const Simulation& simulation) {
+std::set<TraceKey> mazurkiewicz_traces(const Simulation& simulation, size_t spurious_limit = SIZE_MAX) {
     std::set<TraceKey> traces;
-    std::vector<size_t> next(simulation.threads.size(), 0);
-    std::set<uint64_t> held;
     bs::Trace scratch;
-    all_traces(simulation, next, held, scratch, traces);
+    all_traces(simulation, simulation.start(), scratch, spurious_limit, traces);
     return traces;
 }
 
@@ -340,6 +594,147 @@ TEST(DporSearch, ExploresEachMazurkiewiczTraceOnceWithoutSleepBlocking) {
         EXPECT_EQ(complete, static_cast<int>(expected.size())) << name;
         EXPECT_EQ(blocked, 0) << name;
         EXPECT_EQ(std::set<TraceKey>(seen.begin(), seen.end()), expected) << name;
+    }
+}
+
+// Programs of condition variables and semaphores. `ready` is the program's flag, read and
+// written under the mutex: no scheduling point, yet it decides whether a thread waits.
+namespace waits {
+constexpr uint64_t m = kHeap + 512, c = kHeap + 576, items = kHeap + 640, slots = kHeap + 704, x = kHeap + 768;
+constexpr int ready = 1;
+const bs::Operation lock{OpKind::MutexLock, m}, unlock{OpKind::MutexUnlock, m};
+const bs::Operation broadcast{OpKind::CondBroadcast, c}, signal{OpKind::CondSignal, c};
+const bs::Operation wx{OpKind::PlainWrite, x}, rx{OpKind::PlainRead, x};
+
+// lock; if (!ready) wait; unlock
+std::vector<Instruction> waits_once(uint64_t deadline = kNoDeadline) {
+    return {lock, skip_if_set(ready, 1), cond_wait(c, m, deadline), unlock};
+}
+// lock; while (!ready) wait; unlock
+std::vector<Instruction> waits_in_loop() { return {lock, skip_if_set(ready, 2), cond_wait(c, m), back(2), unlock}; }
+// lock; ready = true; unlock; notify
+std::vector<Instruction> sets_and_notifies(bs::Operation notify) { return {lock, set_variable(ready), unlock, notify}; }
+
+std::vector<Instruction> spawned(uint32_t thread, std::vector<Instruction> code) {
+    code.insert(code.begin(), bs::Operation{OpKind::Start, bs::thread_object(thread)});
+    code.push_back(bs::Operation{OpKind::ThreadExit, bs::thread_object(thread)});
+    return code;
+}
+
+// testcases/lint/cond_wait_not_in_loop.cpp as the runtime runs it: main creates both waiters
+// (a creation is followed by a Yield step), sets and notifies all, joins them.
+Simulation cond_wait_not_in_loop() {
+    std::vector<Instruction> main_thread;
+    for (uint32_t t : {1u, 2u})
+        main_thread.insert(main_thread.end(), {bs::Operation{OpKind::ThreadCreate, bs::thread_object(t)},
+                                               bs::Operation{OpKind::Yield, 0}});
+    for (const Instruction& step : sets_and_notifies(broadcast)) main_thread.push_back(step);
+    for (uint32_t t : {1u, 2u}) main_thread.push_back(bs::Operation{OpKind::ThreadJoin, bs::thread_object(t)});
+    return {{main_thread, spawned(1, waits_once()), spawned(2, waits_in_loop())}};
+}
+}  // namespace waits
+
+const std::vector<std::pair<const char*, Simulation>>& condition_programs() {
+    using namespace waits;
+    static const std::vector<std::pair<const char*, Simulation>> programs{
+        {"a waiter and a broadcast", {{sets_and_notifies(broadcast), waits_once()}}},
+        {"a waiter and a signal", {{sets_and_notifies(signal), waits_once()}}},
+        {"a timed waiter and a signal", {{sets_and_notifies(signal), waits_once(10)}}},
+        {"two waiters and a signal", {{sets_and_notifies(signal), waits_once(), waits_once()}}},
+        {"two waiters and a broadcast", {{sets_and_notifies(broadcast), waits_once(), waits_once()}}},
+        {"a waiter in a loop and a broadcast", {{sets_and_notifies(broadcast), waits_in_loop()}}},
+        {"one waiter without loop, one with, a signal",
+         {{sets_and_notifies(signal), waits_once(), waits_in_loop()}}},
+        {"cond_wait_not_in_loop", cond_wait_not_in_loop()},
+    };
+    return programs;
+}
+
+struct Comparison {
+    int complete = 0, blocked = 0;
+    std::set<TraceKey> explored;  // by DPOR, distinct
+    size_t most_spurious = 0;     // wakeups in one explored execution
+    std::set<TraceKey> expected;  // every trace with at most that many spurious wakeups
+};
+
+Comparison compare(const Simulation& simulation) {
+    Comparison comparison;
+    bs::DporSearch search;
+    std::vector<TraceKey> seen;
+    std::tie(comparison.complete, comparison.blocked) = explore(search, simulation, &seen, &comparison.most_spurious);
+    comparison.explored.insert(seen.begin(), seen.end());
+    comparison.expected = mazurkiewicz_traces(simulation, comparison.most_spurious);
+    return comparison;
+}
+
+TEST(DporSearch, ExploresEachTraceOfSemaphoreProgramsOnce) {
+    using namespace waits;
+    const bs::Operation post_item{OpKind::SemPost, items}, take_item{OpKind::SemWait, items};
+    const bs::Operation post_slot{OpKind::SemPost, slots}, take_slot{OpKind::SemWait, slots};
+    const std::vector<std::pair<const char*, Simulation>> programs{
+        {"two producers and a consumer",
+         {{{lock, wx, unlock, post_item},
+           {lock, wx, unlock, post_item},
+           {take_item, lock, rx, unlock, take_item, lock, rx, unlock}}}},
+        {"a buffer of one slot",
+         {{{take_slot, lock, wx, unlock, post_item},
+           {take_slot, lock, wx, unlock, post_item},
+           {take_item, lock, rx, unlock, post_slot, take_item, lock, rx, unlock, post_slot}},
+          {{slots, 1}}}},
+        {"a semaphore of one as a lock",
+         {{{take_slot, wx, post_slot}, {take_slot, rx, post_slot}, {take_slot, wx, post_slot}}, {{slots, 1}}}},
+        {"two slots among three",
+         {{{take_slot, wx, post_slot}, {take_slot, rx, post_slot}, {take_slot, wx, post_slot}}, {{slots, 2}}}},
+        {"a post that never comes", {{{take_item, wx}, {take_item, rx}, {post_item}}}},
+    };
+    for (const auto& [name, simulation] : programs) {
+        Comparison comparison = compare(simulation);
+        EXPECT_EQ(comparison.complete, static_cast<int>(comparison.expected.size())) << name;
+        EXPECT_EQ(comparison.explored, comparison.expected) << name;
+        // Some reversed races are none (a wait moved before the post it needs): those
+        // executions end sleep-blocked, as dpor.h says.
+        EXPECT_LE(comparison.blocked, 1) << name;
+    }
+}
+
+TEST(DporSearch, SimulatesConditionWaitsAsTheRuntimeRunsThem) {
+    // `baton check --strategy dpor` on testcases/lint/cond_wait_not_in_loop.cpp runs 18
+    // complete executions and 25 sleep-blocked ones: so does the simulation of it.
+    Comparison comparison = compare(waits::cond_wait_not_in_loop());
+    EXPECT_EQ(comparison.complete, 18);
+    EXPECT_EQ(comparison.blocked, 25);
+}
+
+TEST(DporSearch, RunsNoTraceOfConditionWaitsTwiceAndOnlyRealOnes) {
+    for (const auto& [name, simulation] : condition_programs()) {
+        Comparison comparison = compare(simulation);
+        EXPECT_EQ(comparison.complete, static_cast<int>(comparison.explored.size())) << name;
+        EXPECT_TRUE(std::includes(comparison.expected.begin(), comparison.expected.end(),
+                                  comparison.explored.begin(), comparison.explored.end()))
+            << name;
+    }
+}
+
+// Fails: DPOR misses traces of condition waits. Causes found with this simulation:
+// - A wake retakes a free mutex with no step of its own (mutex_reacquire_after_wait): the
+//   CondWake step, whose object is the condition variable, takes the mutex unseen, and its race
+//   with another thread's lock of the mutex is never reversed. So 8 of the 16 traces of
+//   cond_wait_not_in_loop without a spurious wakeup are missed; a timed wait misses 2 of 5.
+// - CondWait releases the mutex unseen: find_races' happens-before and reverse_race's notdep
+//   put another thread's later lock of it before the wait, a wakeup sequence that cannot run
+//   (it ends sleep-blocked) and whose trace is not explored another way.
+// - A waiter in a loop may wake spuriously without end: its traces are infinitely many, and a
+//   search that explores them all does not end. The search ends today only through the misses
+//   above: with both fixed (tried: the retaking always a MutexLock step, and CondWait joined
+//   into the clock and notdep of the mutex its thread holds), two waiters and a broadcast
+//   matched exactly (80 traces, none sleep-blocked), two waiters and a signal missed 4 of 82,
+//   and every program with a loop ran without end. Spurious wakeups need a bound first.
+// A waiter in a loop is compared up to as many spurious wakeups as DPOR took in one execution.
+TEST(DporSearch, DISABLED_ExploresEachTraceOfConditionWaits) {
+    for (const auto& [name, simulation] : condition_programs()) {
+        Comparison comparison = compare(simulation);
+        EXPECT_EQ(comparison.explored, comparison.expected) << name;
+        EXPECT_EQ(comparison.complete, static_cast<int>(comparison.expected.size())) << name;
     }
 }
 

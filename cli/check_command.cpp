@@ -52,7 +52,7 @@ options:
                          them in later runs with --baseline
   --html FILE            also write the report as one self-contained HTML page to FILE
   --trace                text: also draw each finding's steps as swimlanes, one column per thread
-  --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the time;
+  --strategy NAME        default: DPOR, then PCT if DPOR cannot finish in half the budget;
                          dpor, bounded (preemption bounding), pct, random
   --max-executions N     run at most N executions (default: 100000)
   --time-limit S         stop exploring after S seconds (default: 30)

@@ -1,8 +1,8 @@
 // The explorer drives executions of a program: which schedules to try, within which budget.
 // Strategies (`--strategy`):
 //   default  the portfolio a user never needs to tune: DPOR (whose first execution is the
-//            default, non-preemptive schedule) for up to half the time; if it cannot finish,
-//            PCT for the rest
+//            default, non-preemptive schedule) for up to half the time and half the
+//            executions; if it cannot finish, PCT for the rest
 //   dpor     dynamic partial-order reduction only (scheduler/dpor.h)
 //   bounded  iterative preemption bounding (scheduler/preemption_bounding.h)
 //   pct      PCT with depth `pct_depth`, seeds counting up from `seed` (scheduler/pct.h)

@@ -105,6 +105,45 @@ TEST(Dpor, ALockRacesWithTheHoldersAcquisitionNotItsRecursiveRelock) {
     EXPECT_EQ(report["stats"]["executions"], 4) << report.dump(2);
 }
 
+// DPOR misses orders of condition waiters (tests/unit/exploration_test.cpp): running out of
+// schedules on a program that waits on a condition variable proves nothing, so the verdict
+// stays no-bug-found, the reason is a bound, and the portfolio samples 1000 PCT schedules
+// more, not the whole budget. The waiter checks its flag once: around a loop, spurious
+// wakeups make the traces endless and DPOR never runs out.
+TEST(Dpor, DoesNotClaimToVerifyAProgramThatWaitsOnAConditionVariable) {
+    TempDir directory;
+    std::string program = directory.file("handoff.c", R"(#include <pthread.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+int ready;
+void* waiter(void* arg) {
+    pthread_mutex_lock(&lock);
+    if (!ready) pthread_cond_wait(&changed, &lock);
+    pthread_mutex_unlock(&lock);
+    return arg;
+}
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, 0, waiter, 0);
+    pthread_mutex_lock(&lock);
+    ready = 1;
+    pthread_cond_signal(&changed);
+    pthread_mutex_unlock(&lock);
+    pthread_join(t, 0);
+    return 0;
+}
+)");
+    auto dpor = check_json(program, {"--strategy", "dpor"}, directory.path());
+    EXPECT_EQ(dpor["verdict"], "no-bug-found") << dpor.dump(2);
+    EXPECT_EQ(dpor["stats"]["complete"], false) << dpor.dump(2);
+    ASSERT_EQ(dpor["stats"]["bounds"].size(), 1u) << dpor.dump(2);
+    EXPECT_NE(dpor["stats"]["bounds"][0].get<std::string>().find("condition variables"), std::string::npos);
+    auto portfolio = check_json(program, {}, directory.path());
+    EXPECT_EQ(portfolio["verdict"], "no-bug-found") << portfolio.dump(2);
+    EXPECT_EQ(portfolio["stats"]["strategy"], "dpor+pct") << portfolio.dump(2);
+    EXPECT_EQ(portfolio["stats"]["executions"], dpor["stats"]["executions"].get<uint64_t>() + 1000) << portfolio.dump(2);
+}
+
 TEST(Dpor, TheDefaultVerifiesASmallCorrectProgram) {
     TempDir directory;
     std::string program = directory.file("workers.c", workers_program(3, false));

@@ -303,7 +303,10 @@ void read_request() {
     auto posted = [&] { return channel.state.load(std::memory_order_acquire) == protocol::ServerChannel::kRequest; };
     if (!state.spinner.wait(posted)) {
         channel.program_sleeps.store(1);
-        while (!posted()) futex(channel.state, FUTEX_WAIT, channel.state.load());
+        // Sleeps only while the word still holds the value seen: a request posted between the
+        // check and the sleep (whose wake came too early) makes the futex return at once.
+        for (uint32_t seen; (seen = channel.state.load()) != protocol::ServerChannel::kRequest;)
+            futex(channel.state, FUTEX_WAIT, seen);
         channel.program_sleeps.store(0);
     }
     size_t size = std::min<size_t>(channel.request_bytes, state.request_capacity);

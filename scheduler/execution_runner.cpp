@@ -284,8 +284,8 @@ private:
                            channel_fd, 0);
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         pid_t pid = -1;
-        if (channel != MAP_FAILED && wake_ >= 0 && trace_ >= 0) {
-            channel_ = new (channel) protocol::ServerChannel();
+        if (channel != MAP_FAILED) channel_ = new (channel) protocol::ServerChannel();  // end() unmaps it
+        if (channel_ && wake_ >= 0 && trace_ >= 0) {
             ChildSetup setup(request, false, false, /*serve=*/true);
             pid = vfork();
             if (pid == 0) exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_);

@@ -505,6 +505,7 @@ int check_main(int argc, char** argv) {
     summary.strategy = stats.strategy;
     summary.complete = stats.complete;
     summary.sleep_blocked = stats.sleep_blocked;
+    summary.repeated_waits = stats.repeated_waits;
     summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
     summary.fail_on = options.fail_on;

@@ -169,6 +169,7 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
                     {"strategy", summary.strategy},
                     {"complete", summary.complete},
                     {"sleep_blocked", summary.sleep_blocked},
+                    {"repeated_waits", summary.repeated_waits},
                     {"bounds", summary.bounds},
                     {"seconds", std::round(summary.seconds * 100) / 100}};
     return out;

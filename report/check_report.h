@@ -21,6 +21,7 @@ struct CheckSummary {
     std::string strategy;  // what produced the executions ("default+random")
     bool complete = false; // the whole state space was explored
     size_t sleep_blocked = 0;            // redundant DPOR executions cut short
+    size_t repeated_waits = 0;           // likewise, a thread back in a condition wait
     std::vector<std::string> bounds;     // what kept the search from being complete
     double seconds = 0;
     std::set<std::string> fail_on;       // `--fail-on`: the kinds that fail the run; empty: all

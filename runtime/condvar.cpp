@@ -1,7 +1,17 @@
-// Condition variables: pthread_cond_* and C11 cnd_*. A wait releases the mutex and waits
-// to be woken, then takes the mutex back. signal wakes the longest-waiting thread,
+// Condition variables: pthread_cond_* and C11 cnd_*. signal wakes the longest-waiting thread,
 // broadcast all of them. Spurious wakeups are legal, so the scheduler may choose one for
 // any waiter (runtime/execution.cpp offers it as an option); timeouts likewise.
+//
+// A wait is four steps, each a scheduling point with an operation of its own, so that the
+// search sees the mutex change hands: CondWait (the thread joins the waiters), MutexUnlock
+// (it releases the mutex; a signal in between already wakes it, as POSIX makes the two one
+// atomic action), CondWake (it returns: signalled, timed out or spurious) and MutexLock (it
+// takes the mutex back, waiting while another thread holds it).
+//
+// A thread that woke spuriously, wrote nothing and comes back to wait on the same condition
+// variable is where it was, only later among the waiters: a loop around the wait may do this
+// forever. A search that wants every execution once (DPOR) ends such an execution as
+// redundant; the executions in which the thread stayed asleep cover it.
 //
 // Waking creates no happens-before edge of its own: the mutex does, as in ThreadSanitizer.
 #include "runtime/condvar.h"
@@ -31,15 +41,14 @@ uint64_t g_wait_sequence = 0;  // orders waiters: signal wakes the oldest
 
 const WaitKind kCondWait{
     "condition variable",
-    [](const Thread& waiter) { return waiter.wait.woken; },
+    [](const Thread& waiter) { return waiter.cond_waiter.woken; },
     [](const Thread&) { return kNoThread; },
     true,
     scheduler::OpKind::CondWake,
 };
 
 bool waits_on(const Thread& thread, uintptr_t cond) {
-    return thread.status == ThreadStatus::Live && thread.wait.kind == &kCondWait &&
-           thread.wait.object == cond && !thread.wait.woken;
+    return thread.status == ThreadStatus::Live && thread.cond_waiter.cond == cond && !thread.cond_waiter.woken;
 }
 
 }  // namespace
@@ -58,12 +67,26 @@ int cond_wait(uintptr_t cond, uintptr_t mutex, uint64_t deadline, uintptr_t pc) 
     Execution& ex = execution();
     Thread& self = ex.current();
     act_on_cancellation(self);
-    ex.yield(pc, scheduler::Operation{scheduler::OpKind::CondWait, cond});
+    const scheduler::Operation wait{scheduler::OpKind::CondWait, cond};
+    if (self.spurious_from == cond && ex.ends_repeated_waits()) ex.end_as_redundant(pc, wait);
+    self.spurious_from = 0;
+    ex.yield(pc, wait);
     bool held = mutex_object(mutex).owner == self.id;
     if (!held)
         report_lock_misuse("waits on condition variable {object} without holding its mutex", cond, pc);
-    uint32_t depth = held ? mutex_release_for_wait(mutex, self) : 0;
-    WakeReason reason = ex.wait(kCondWait, cond, pc, deadline, ++g_wait_sequence);
+    self.cond_waiter = {cond, ++g_wait_sequence, false};
+    uint32_t depth = 0;
+    if (held) {
+        ex.yield(pc, scheduler::Operation{scheduler::OpKind::MutexUnlock, mutex});
+        depth = mutex_release_for_wait(mutex, self);
+    }
+    WakeReason reason = ex.wait(kCondWait, cond, pc, deadline);
+    self.cond_waiter = {};
+    // Woken by a signal, the thread had blocked: a loop around the wait that finds what it
+    // read unchanged is not spinning (the signal may come after a change it already saw).
+    // A loop of timed waits that time out may be.
+    if (reason == WakeReason::Ready) self.reads_since_progress = 0, self.spin_states.clear();
+    if (reason == WakeReason::Spurious) self.spurious_from = cond;
     if (held) mutex_reacquire_after_wait(mutex, depth, pc);
     return reason == WakeReason::Timeout ? ETIMEDOUT : 0;
 }
@@ -75,12 +98,12 @@ int cond_signal(uintptr_t cond, bool all, uintptr_t pc) {
     for (Thread* thread : ex.threads()) {
         if (!waits_on(*thread, cond)) continue;
         if (all) {
-            thread->wait.woken = true;
-        } else if (!oldest || thread->wait.token < oldest->wait.token) {
+            thread->cond_waiter.woken = true;
+        } else if (!oldest || thread->cond_waiter.order < oldest->cond_waiter.order) {
             oldest = thread;
         }
     }
-    if (oldest) oldest->wait.woken = true;
+    if (oldest) oldest->cond_waiter.woken = true;
     observe_progress(ex.current());
     return 0;
 }

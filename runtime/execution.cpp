@@ -287,7 +287,9 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     std::stable_sort(options.begin() + timeouts_begin, options.end(), [this](auto& a, auto& b) {
         return threads_[a.thread]->wait.deadline < threads_[b.thread]->wait.deadline;
     });
-    if (options.empty()) return;  // nobody can make progress: no spurious wakeup will help
+    // Offered even when nobody else can go on: that is a deadlock all the same (schedule), but
+    // a search that moves steps around relies on an option staying open until a step on the
+    // same object closes it.
     for (Thread* thread : threads_) {
         const Wait& wait = thread->wait;
         if (thread->status == ThreadStatus::Live && wait.kind && wait.kind->spurious_wakeups &&
@@ -317,7 +319,12 @@ void Execution::schedule() {
     in_schedule_ = true;
     finish_pending_write(self);
     collect_options(options_);
-    if (options_.empty()) report_no_progress();
+    // Nobody can go on unless woken spuriously: a deadlock, unless a plan says otherwise (a
+    // search explores what a spurious wakeup there would do).
+    bool stuck = std::none_of(options_.begin(), options_.end(), [](const scheduler::Option& option) {
+        return option.kind != scheduler::Option::Kind::SpuriousWakeup;
+    });
+    if (stuck && !strategy_->plans_next_step()) report_no_progress();
     if (++steps_ > max_steps_) report_step_bound();
     size_t pick = 0;
     if (options_.size() > 1 || strategy_->sees_every_step()) {
@@ -358,9 +365,16 @@ void Execution::switch_to(Thread& next) {
     reap_finished_fibers();
 }
 
+void Execution::end_as_redundant(uintptr_t pc, scheduler::Operation op) {
+    current_->op = op;  // what the thread would do next, for the trace's pending operations
+    current_->op_pc = program_pc(pc);
+    end_guided_execution(scheduler::kStopRepeatedWait);
+}
+
 void Execution::end_guided_execution(size_t verdict) {
     const char* kind = verdict == scheduler::kStopDiverged  ? "diverged"
                        : verdict == scheduler::kStopPlanEnded ? "plan-ended"
+                       : verdict == scheduler::kStopRepeatedWait ? "repeated-wait"
                                                               : "sleep-blocked";
     Record record(kind);
     const std::string& line = record.field("step", steps_ - 1).text();

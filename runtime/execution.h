@@ -93,6 +93,12 @@ public:
     void park_current(uintptr_t pc);
     uint32_t parked_count() const { return parked_count_; }
 
+    // Does the strategy end an execution in which a thread repeats a condition wait it woke from
+    // spuriously, having changed nothing (runtime/condvar.cpp)? It does so with
+    // end_as_redundant, the thread about to take `op` at `pc`.
+    bool ends_repeated_waits() const { return strategy_->ends_repeated_waits(); }
+    [[noreturn]] void end_as_redundant(uintptr_t pc, scheduler::Operation op);
+
     // End the execution now because of a finding already reported.
     [[noreturn]] void stop();
     // The program is exiting (exit, _exit, return from main): report the end of the execution.

@@ -145,7 +145,7 @@ uint32_t mutex_release_for_wait(uintptr_t address, Thread& thread) {
 
 void mutex_reacquire_after_wait(uintptr_t address, uint32_t depth, uintptr_t pc) {
     Execution& ex = execution();
-    if (mutex_object(address).owner != kNoThread) ex.wait(kMutexWait, address, pc);
+    ex.wait(kMutexWait, address, pc);  // a step of its own, even when the mutex is free
     MutexObject& mutex = mutex_object(address);
     acquire(mutex, ex.current());
     mutex.depth = depth > 0 ? depth : 1;

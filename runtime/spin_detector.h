@@ -34,9 +34,11 @@ inline bool observe_read(Thread& thread, uintptr_t address, size_t size, uintptr
     return suspect_spin(thread, address, size, pc, caller_sp);
 }
 
-// The thread changed shared state: it is not spinning.
+// The thread changed shared state: it is not spinning, nor back in a wait it woke from
+// spuriously with nothing changed.
 inline void observe_progress(Thread& thread) {
     thread.reads_since_progress = 0;
+    thread.spurious_from = 0;
     if (!thread.spin_states.empty()) {
         thread.spin_states.clear();
         thread.spin_reads.clear();

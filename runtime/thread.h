@@ -72,6 +72,15 @@ struct Thread {
     uintptr_t op_pc = 0;  // its call site
     uintptr_t op_sp = 0;  // the program's stack pointer at that call
 
+    // Condition waits (runtime/condvar.cpp). The thread is among a condition variable's
+    // waiters from its CondWait step until it returns, the release of the mutex included.
+    struct CondWaiter {
+        uintptr_t cond = 0;  // 0: none
+        uint64_t order = 0;  // a signal wakes the oldest waiter
+        bool woken = false;  // by a signal or broadcast
+    } cond_waiter;
+    uintptr_t spurious_from = 0;  // the condition variable it woke from spuriously, nothing written since
+
     // Happens-before.
     VectorClock clock;
     VectorClock release_fence_clock;  // clock at the last release fence (for relaxed stores)

@@ -114,6 +114,9 @@ bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> se
 
 bool DporSearch::next_plan(Plan& plan) {
     plan = Plan{};
+    // A thread back in a condition wait it woke from spuriously, having changed nothing, is
+    // where it was had it not woken: the executions without that wakeup cover what follows.
+    plan.end_repeated_waits = true;
     if (!started_) {
         started_ = true;
         branch_ = 0;
@@ -203,6 +206,32 @@ void DporSearch::add_execution(const Trace& trace) {
         stack_.push_back(std::move(node));
     }
     find_races(trace, branch_);
+    extend_past_deadlock(trace, asleep);
+}
+
+void DporSearch::extend_past_deadlock(const Trace& trace, const std::vector<SleepingThread>& asleep) {
+    // An execution ends where nobody can go on but by a spurious wakeup (a deadlock), yet a
+    // waiter may still wake there: the state gets a branch of its own, one waiter's wakeup.
+    // Races with what follows bring in the others'.
+    if (trace.pending.empty()) return;
+    Node end;
+    for (const PendingOperation& pending : trace.pending) {
+        if (pending.can(Option::Kind::Run) || pending.can(Option::Kind::Timeout)) return;
+        if (pending.can(Option::Kind::SpuriousWakeup))
+            end.options.push_back({pending.thread, Option::Kind::SpuriousWakeup, pending.op});
+    }
+    for (const Option& option : end.options) {
+        const Event wake{{option.thread, option.kind}, option.op};
+        bool sleeps = std::any_of(asleep.begin(), asleep.end(), [&](const SleepingThread& sleeper) {
+            return sleeper.choice == wake.choice;
+        });
+        if (sleeps) continue;
+        end.asleep = asleep;
+        end.explored_taken = false;
+        end.wakeup.push_back({wake, {}});
+        stack_.push_back(std::move(end));
+        return;
+    }
 }
 
 void DporSearch::find_races(const Trace& trace, size_t from) {
@@ -307,7 +336,6 @@ void DporSearch::reverse_race(const Trace& trace, size_t earlier, size_t later, 
     };
     mark(first);
     bool thread_moved = false;  // `second`'s thread takes steps in between
-    bool releases = false;      // a step in between may free a mutex through another object
     for (size_t k = earlier + 1; k < later; ++k) {
         const TraceStep& step = trace.steps[k];
         ThreadId t = step.choice.thread;
@@ -318,17 +346,16 @@ void DporSearch::reverse_race(const Trace& trace, size_t earlier, size_t later, 
         }
         sequence.push_back({step.choice, step.op});
         thread_moved |= t == thread;
-        releases |= step.op.kind == OpKind::CondWait;
     }
     Event last = second;
     if (!thread_moved) {
         // The thread was already at this step before the first one: it goes the first way it
         // could go there (running, else timing out, else waking spuriously). If it could not
-        // go at all, only a mutex freed in between could let it.
+        // go at all, it cannot go first.
         auto own = std::find_if(node.options.begin(), node.options.end(),
                                 [&](const Option& option) { return option.thread == thread; });
         if (own != node.options.end()) last.choice.kind = own->kind;
-        else if (!node.options.empty() && !releases) return;
+        else if (!node.options.empty()) return;
     }
     sequence.push_back(last);
     for (const SleepingThread& sleeper : node.asleep)

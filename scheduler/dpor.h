@@ -91,6 +91,7 @@ private:
     // Takes the state's next branch of this shard's, or returns false if none is left.
     bool take_branch(Node& node, WakeupTree& branch);
     void reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second);
+    void extend_past_deadlock(const Trace& trace, const std::vector<SleepingThread>& asleep);
 
     std::vector<Node> stack_;
     size_t branch_ = 0;  // where the last plan left the path of the execution before it

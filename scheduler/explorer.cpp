@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <type_traits>
 
 #include "scheduler/dpor.h"
 #include "scheduler/preemption_bounding.h"
@@ -92,6 +91,10 @@ public:
             ++stats_.sleep_blocked;
             return true;
         }
+        if (outcome.find_record("repeated-wait")) {
+            ++stats_.repeated_waits;
+            return true;
+        }
         ++stats_.executions;
         learn_racy_locations(outcome);
         ExecutionReport report;
@@ -123,16 +126,10 @@ namespace {
 
 // Feeds a trace-driven search (DPOR, preemption bounding) until it is done or the budget is.
 // Returns false on error; `complete` says whether the search ran out of schedules.
-// Why a DPOR search that ran out of schedules is no proof, when it is not.
-constexpr const char* kCondvarBound =
-    "condition variables (DPOR does not yet explore every order of their waiters)";
-// PCT schedules run after such a search, in the portfolio.
-constexpr uint64_t kSamplesAfterUnprovedDpor = 1000;
-
 template <class Search>
 bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
                 const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
-                bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
+                bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error);
 
 }  // namespace
@@ -159,22 +156,17 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
             search.set_shard(shard, shards);
             return search;
         };
-        bool exhausted = false;
         ok = run_guided<DporSearch>(make, "dpor", of_shard, base_, options_.trace_limit, until,
-                                    session, complete, exhausted, steps_seen, stats.bounds, error);
+                                    session, complete, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "dpor";
-        // DPOR ran out of schedules without proving the program correct (condition
-        // variables): PCT looks for what it missed, for a while, not for the whole budget.
-        bool unproved = exhausted && std::find(stats.bounds.begin(), stats.bounds.end(), kCondvarBound) != stats.bounds.end();
-        session.limit_phase(unproved ? stats.executions + kSamplesAfterUnprovedDpor : UINT64_MAX);
+        session.limit_phase(UINT64_MAX);
     } else if (strategy == "bounded") {
         bool complete = false;
         uint32_t bound = options_.max_preemptions;
-        bool exhausted = false;
         ok = run_guided<PreemptionBounding>([bound] { return PreemptionBounding(bound); }, "bounded",
                                             "", base_, options_.trace_limit, limit, session, complete,
-                                            exhausted, steps_seen, stats.bounds, error);
+                                            steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "bounded";
     }
@@ -216,24 +208,15 @@ namespace {
 template <class Search>
 bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
                 const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
-                bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
+                bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error) {
-    complete = exhausted = false;
+    complete = false;
     Search search = make();
     bool cut_short = false;  // an execution the search could not see whole
-    bool waits_on_condvars = false;
     Plan plan;
     for (uint64_t n = 1; session.budget_left(until_seconds); ++n) {
         if (!search.next_plan(plan)) {
-            exhausted = true;
             complete = !cut_short;
-            if (std::is_same_v<Search, DporSearch> && waits_on_condvars && complete) {
-                // A condition wait releases and retakes its mutex without steps of their own,
-                // and DPOR's dependency does not see them: it misses orders of the waiters
-                // (tests/unit/exploration_test.cpp measures which). Ran out is not proved.
-                complete = false;
-                bounds.push_back(kCondvarBound);
-            }
             if constexpr (requires { search.bound_hit(); }) {
                 if (search.bound_hit()) {
                     complete = false;
@@ -259,7 +242,6 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
             continue;
         }
         steps_seen = std::max<uint64_t>(steps_seen, trace.steps.size());
-        for (const TraceStep& step : trace.steps) waits_on_condvars |= step.op.kind == OpKind::CondWait;
         if (trace.truncated) {
             bounds.push_back("an execution longer than " + std::to_string(trace_limit) +
                              " steps");
@@ -321,6 +303,7 @@ void read_execution(const nlohmann::json& json, ExecutionReport& report, Executi
 
 nlohmann::json done_json(const ExplorationStats& stats, bool ok, const std::string& error) {
     return {{"executions", stats.executions}, {"sleep_blocked", stats.sleep_blocked},
+            {"repeated_waits", stats.repeated_waits},
             {"seconds", stats.seconds},       {"complete", stats.complete},
             {"bounds", stats.bounds},         {"strategy", stats.strategy},
             {"ok", ok},                       {"error", error}};
@@ -330,6 +313,7 @@ nlohmann::json done_json(const ExplorationStats& stats, bool ok, const std::stri
 void add_shard_stats(const nlohmann::json& done, bool first, ExplorationStats& stats) {
     stats.executions += done.at("executions").get<uint64_t>();
     stats.sleep_blocked += done.at("sleep_blocked").get<uint64_t>();
+    stats.repeated_waits += done.at("repeated_waits").get<uint64_t>();
     stats.seconds = std::max(stats.seconds, done.at("seconds").get<double>());
     stats.complete = (first || stats.complete) && done.at("complete").get<bool>();
     for (const std::string& bound : done.at("bounds").get<std::vector<std::string>>())

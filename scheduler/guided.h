@@ -24,6 +24,8 @@ public:
     size_t choose(std::span<const Option> options, ThreadId current,
                   bool current_spinning) override;
     bool sees_every_step() const override { return true; }
+    bool ends_repeated_waits() const override { return plan_.end_repeated_waits; }
+    bool plans_next_step() const override { return step_ < plan_.follow.size(); }
     void end_execution() override {}
 
 private:

@@ -12,6 +12,8 @@
 //   {"rec":"end","steps":N,"threads":N,"schedule":"..."} the execution reached its end
 //   {"rec":"diverged","step":N}                          a guided execution's plan did not fit
 //   {"rec":"sleep-blocked","step":N}                     every option was asleep: redundant
+//   {"rec":"repeated-wait","step":N}                     a thread is back in a condition wait
+//                                                        it woke from spuriously: redundant
 //   {"rec":"plan-ended","step":N}                        BATON_PLAN_END was reached
 // Addresses and pcs are decimal integers; stacks are arrays of pcs, innermost first.
 #pragma once

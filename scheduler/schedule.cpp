@@ -150,6 +150,7 @@ std::string format_plan(const Plan& plan) {
         text += "\n";
     }
     if (plan.wakeup_from) text += "wakeup " + std::to_string(*plan.wakeup_from) + "\n";
+    if (plan.end_repeated_waits) text += "end-repeated-waits\n";
     return text;
 }
 
@@ -186,6 +187,8 @@ bool parse_plan(std::string_view text, Plan& plan, std::string& error) {
                 error = "bad wakeup index '" + std::string(words[1]) + "'";
                 return false;
             }
+        } else if (words[0] == "end-repeated-waits" && words.size() == 1) {
+            plan.end_repeated_waits = true;
         } else {
             error = "unknown plan line '" + std::string(line) + "'";
             return false;

@@ -14,6 +14,7 @@
 //   follow 0x14 1x3 0
 //   asleep 2 lock 140737 1s cond-wake 94823   (choice, operation, object; repeated)
 //   wakeup 15                                 (index into follow)
+//   end-repeated-waits                        (Strategy::ends_repeated_waits)
 #pragma once
 
 #include <cstdint>
@@ -59,6 +60,7 @@ struct Plan {
     std::vector<Choice> follow;
     std::vector<SleepingThread> asleep;
     std::optional<uint64_t> wakeup_from = std::nullopt;  // where the wakeup sequence begins
+    bool end_repeated_waits = false;  // Strategy::ends_repeated_waits
 };
 
 std::string format_plan(const Plan& plan);

@@ -13,7 +13,10 @@
 namespace baton::scheduler {
 namespace {
 
-constexpr const char* kVersionLine = "baton-schedule 1";
+// 2: a condition wait is four steps (cond-wait, unlock, cond-wake, lock); in version 1 it was
+// two or three, so a version-1 schedule of a program that waits would not fit.
+constexpr const char* kVersionLine = "baton-schedule 2";
+constexpr const char* kOldVersionLine = "baton-schedule 1";
 
 std::string one_line(std::string text) {
     for (char& c : text)
@@ -84,7 +87,11 @@ bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string
         return false;
     }
     std::string line;
-    if (!std::getline(in, line) || line != kVersionLine) {
+    if (std::getline(in, line) && line == kOldVersionLine) {
+        error = "'" + path + "' was written by an older baton, whose steps differ: run baton check again";
+        return false;
+    }
+    if (in.fail() || line != kVersionLine) {
         error = "'" + path + "' is not a baton schedule (expected '" + kVersionLine + "' first)";
         return false;
     }

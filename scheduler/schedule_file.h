@@ -1,7 +1,7 @@
 // Schedule files: what `baton check` saves next to a program for every finding, and what
 // `baton replay` reads. Text, one "key value" per line after a version line:
 //
-//   baton-schedule 1
+//   baton-schedule 2
 //   program /home/ana/race.c
 //   program-hash fnv1a64:9c1f0e3a5b7d2c41
 //   arguments []

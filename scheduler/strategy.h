@@ -32,6 +32,7 @@ struct Option {
 constexpr size_t kStopDiverged = SIZE_MAX;          // a given schedule does not fit the program
 constexpr size_t kStopSleepBlocked = SIZE_MAX - 1;  // every option is asleep: nothing new follows
 constexpr size_t kStopPlanEnded = SIZE_MAX - 2;     // a plan that ends in `stop-after` is done
+constexpr size_t kStopRepeatedWait = SIZE_MAX - 3;  // ends_repeated_waits: a thread is back in its wait
 
 class Strategy {
 public:
@@ -49,6 +50,16 @@ public:
     // Strategies that follow or count steps (replay, partial-order reduction, PCT) are asked
     // at every scheduling point, also when there is only one option.
     virtual bool sees_every_step() const { return false; }
+
+    // Whether an execution ends as redundant (as when every option is asleep) where a thread
+    // that woke spuriously from a condition wait comes back to it having changed nothing:
+    // a search that runs every execution once (DPOR) has run an equivalent one already.
+    virtual bool ends_repeated_waits() const { return false; }
+
+    // Whether the next choice is given (a plan or a schedule being followed). Where no thread
+    // can go on except by a spurious wakeup, the runtime asks `choose` only then, and reports
+    // a deadlock otherwise.
+    virtual bool plans_next_step() const { return false; }
 
     virtual void end_execution() = 0;
 };

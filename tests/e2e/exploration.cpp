@@ -3,8 +3,11 @@
 // and replay giving the same bytes every time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <string>
@@ -105,20 +108,23 @@ TEST(Dpor, ALockRacesWithTheHoldersAcquisitionNotItsRecursiveRelock) {
     EXPECT_EQ(report["stats"]["executions"], 4) << report.dump(2);
 }
 
-// DPOR misses orders of condition waiters (tests/unit/exploration_test.cpp): running out of
-// schedules on a program that waits on a condition variable proves nothing, so the verdict
-// stays no-bug-found, the reason is a bound, and the portfolio samples 1000 PCT schedules
-// more, not the whole budget. The waiter checks its flag once: around a loop, spurious
-// wakeups make the traces endless and DPOR never runs out.
-TEST(Dpor, DoesNotClaimToVerifyAProgramThatWaitsOnAConditionVariable) {
+// A handoff through a condition variable: DPOR explores every order of the wait's steps
+// (CondWait, the release, the wake, the retaking of the mutex) against main's, and proves the
+// program correct. Its traces: the waiter finds `ready` set and never waits; it waits and the
+// signal wakes it; it waits and wakes spuriously before the signal (main holds the mutex or
+// not: the same trace), then finds `ready` set. Waking spuriously before main sets `ready`,
+// it finds nothing changed and waits again: that execution ends as a repeated wait, which
+// the executions without that wakeup cover. With `if` instead of `while`, that waiter goes
+// on without `ready`: a fourth trace.
+TEST(Dpor, VerifiesAProgramThatWaitsOnAConditionVariable) {
     TempDir directory;
-    std::string program = directory.file("handoff.c", R"(#include <pthread.h>
+    const std::string handoff = R"(#include <pthread.h>
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 int ready;
 void* waiter(void* arg) {
     pthread_mutex_lock(&lock);
-    if (!ready) pthread_cond_wait(&changed, &lock);
+    while (!ready) pthread_cond_wait(&changed, &lock);
     pthread_mutex_unlock(&lock);
     return arg;
 }
@@ -132,16 +138,22 @@ int main(void) {
     pthread_join(t, 0);
     return 0;
 }
-)");
-    auto dpor = check_json(program, {"--strategy", "dpor"}, directory.path());
-    EXPECT_EQ(dpor["verdict"], "no-bug-found") << dpor.dump(2);
-    EXPECT_EQ(dpor["stats"]["complete"], false) << dpor.dump(2);
-    ASSERT_EQ(dpor["stats"]["bounds"].size(), 1u) << dpor.dump(2);
-    EXPECT_NE(dpor["stats"]["bounds"][0].get<std::string>().find("condition variables"), std::string::npos);
-    auto portfolio = check_json(program, {}, directory.path());
-    EXPECT_EQ(portfolio["verdict"], "no-bug-found") << portfolio.dump(2);
-    EXPECT_EQ(portfolio["stats"]["strategy"], "dpor+pct") << portfolio.dump(2);
-    EXPECT_EQ(portfolio["stats"]["executions"], dpor["stats"]["executions"].get<uint64_t>() + 1000) << portfolio.dump(2);
+)";
+    auto dpor = check_json(directory.file("handoff.c", handoff), {"--strategy", "dpor"}, directory.path());
+    EXPECT_EQ(dpor["verdict"], "verified") << dpor.dump(2);
+    EXPECT_EQ(dpor["stats"]["executions"], 3) << dpor.dump(2);
+    EXPECT_EQ(dpor["stats"]["repeated_waits"], 1) << dpor.dump(2);
+    EXPECT_EQ(dpor["stats"]["sleep_blocked"], 0) << dpor.dump(2);
+    auto portfolio = check_json(directory.file("handoff.c", handoff), {}, directory.path());
+    EXPECT_EQ(portfolio["verdict"], "verified") << portfolio.dump(2);
+    EXPECT_EQ(portfolio["stats"]["strategy"], "dpor") << portfolio.dump(2);
+
+    std::string once = std::regex_replace(handoff, std::regex("while \\(!ready\\)"), "if (!ready)");
+    ASSERT_NE(once, handoff);
+    auto if_once = check_json(directory.file("handoff_if.c", once), {"--strategy", "dpor"}, directory.path());
+    EXPECT_EQ(if_once["verdict"], "verified") << if_once.dump(2);
+    EXPECT_EQ(if_once["stats"]["executions"], 4) << if_once.dump(2);
+    EXPECT_EQ(if_once["stats"]["repeated_waits"], 0) << if_once.dump(2);
 }
 
 TEST(Dpor, TheDefaultVerifiesASmallCorrectProgram) {
@@ -355,6 +367,25 @@ TEST(Replay, RefusesAScheduleOfAnEditedProgram) {
     auto replay = run_command({baton_binary("baton"), "replay", schedule}, directory.path());
     EXPECT_EQ(replay.status, 2);
     EXPECT_NE(replay.err.find("has changed since the schedule was recorded"), std::string::npos) << replay.err;
+    EXPECT_TRUE(replay.out.empty());
+}
+
+// A schedule of the first format counted a condition wait's steps differently: refused, with
+// what to do, not replayed into a different execution.
+TEST(Replay, RefusesAScheduleOfAnOlderFormat) {
+    TempDir directory;
+    std::string source = directory.file("lock_order.c");
+    fs::copy_file(baton::e2e::source_path("testcases/deadlock/lock_order.c"), source);
+    auto report = check_json(source, {}, directory.path());
+    std::string schedule = report["findings"][0]["schedule"];
+    std::ifstream in(schedule);
+    std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(rest.substr(0, rest.find('\n')), "baton-schedule 2");
+    std::ofstream(schedule) << "baton-schedule 1" << rest.substr(rest.find('\n'));
+    auto replay = run_command({baton_binary("baton"), "replay", schedule}, directory.path());
+    EXPECT_EQ(replay.status, 2);
+    EXPECT_NE(replay.err.find("written by an older baton"), std::string::npos) << replay.err;
+    EXPECT_EQ(std::count(replay.err.begin(), replay.err.end(), '\n'), 1) << replay.err;
     EXPECT_TRUE(replay.out.empty());
 }
 

@@ -217,6 +217,12 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
     for (uint64_t n = 1; session.budget_left(until_seconds); ++n) {
         if (!search.next_plan(plan)) {
             complete = !cut_short;
+            if constexpr (requires { search.unproved_reason(); }) {
+                if (const char* reason = search.unproved_reason(); reason && complete) {
+                    complete = false;
+                    bounds.push_back(reason);
+                }
+            }
             if constexpr (requires { search.bound_hit(); }) {
                 if (search.bound_hit()) {
                     complete = false;

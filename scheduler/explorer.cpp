@@ -126,10 +126,13 @@ namespace {
 
 // Feeds a trace-driven search (DPOR, preemption bounding) until it is done or the budget is.
 // Returns false on error; `complete` says whether the search ran out of schedules.
+// PCT schedules the portfolio runs after a DPOR search that ran out without a proof.
+constexpr uint64_t kSamplesAfterUnprovedDpor = 1000;
+
 template <class Search>
 bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
                 const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
-                bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
+                bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error);
 
 }  // namespace
@@ -156,17 +159,21 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
             search.set_shard(shard, shards);
             return search;
         };
+        bool exhausted = false;
         ok = run_guided<DporSearch>(make, "dpor", of_shard, base_, options_.trace_limit, until,
-                                    session, complete, steps_seen, stats.bounds, error);
+                                    session, complete, exhausted, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "dpor";
-        session.limit_phase(UINT64_MAX);
+        // DPOR ran out of schedules without proving the program correct (timed waits of
+        // several threads): PCT looks for what it missed, for a while, not the whole budget.
+        session.limit_phase(exhausted && !complete ? stats.executions + kSamplesAfterUnprovedDpor : UINT64_MAX);
     } else if (strategy == "bounded") {
         bool complete = false;
         uint32_t bound = options_.max_preemptions;
+        bool exhausted = false;
         ok = run_guided<PreemptionBounding>([bound] { return PreemptionBounding(bound); }, "bounded",
                                             "", base_, options_.trace_limit, limit, session, complete,
-                                            steps_seen, stats.bounds, error);
+                                            exhausted, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "bounded";
     }
@@ -208,14 +215,15 @@ namespace {
 template <class Search>
 bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
                 const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,
-                bool& complete, uint64_t& steps_seen, std::vector<std::string>& bounds,
+                bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error) {
-    complete = false;
+    complete = exhausted = false;
     Search search = make();
     bool cut_short = false;  // an execution the search could not see whole
     Plan plan;
     for (uint64_t n = 1; session.budget_left(until_seconds); ++n) {
         if (!search.next_plan(plan)) {
+            exhausted = true;
             complete = !cut_short;
             if constexpr (requires { search.unproved_reason(); }) {
                 if (const char* reason = search.unproved_reason(); reason && complete) {

@@ -185,6 +185,12 @@ int main(void) {
     ASSERT_EQ(report["stats"]["bounds"].size(), 1u) << report.dump(2);
     EXPECT_NE(report["stats"]["bounds"][0].get<std::string>().find("timed waits in more than one thread"),
               std::string::npos);
+    // The portfolio looks for what DPOR missed with 1000 PCT schedules, not the whole budget.
+    auto portfolio = check_json(program, {}, directory.path());
+    EXPECT_EQ(portfolio["verdict"], "no-bug-found") << portfolio.dump(2);
+    EXPECT_EQ(portfolio["stats"]["strategy"], "dpor+pct") << portfolio.dump(2);
+    EXPECT_EQ(portfolio["stats"]["executions"], report["stats"]["executions"].get<uint64_t>() + 1000)
+        << portfolio.dump(2);
 }
 
 TEST(Dpor, TheDefaultVerifiesASmallCorrectProgram) {

@@ -209,24 +209,13 @@ Story race_story(const json& record, const Trace& trace, const TraceNames& names
 }
 
 // Who holds each lock at the end of the trace, and the step where each got it. A condition
-// wait names only its condition variable: it is taken to release the waiter's most recently
-// acquired lock (the mutex a wait is given is nearly always the innermost one held) until
-// the thread wakes.
+// wait's release and retaking of its mutex are steps of their own (unlock, lock).
 std::map<uint64_t, std::map<uint32_t, size_t>> held_locks(const Trace& trace) {
     std::map<uint32_t, std::vector<std::pair<uint64_t, size_t>>> stacks;  // per thread, in order
-    std::map<uint32_t, std::pair<uint64_t, size_t>> released_by_wait;
     for (size_t i = 0; i < trace.steps.size(); ++i) {
         const TraceStep& step = trace.steps[i];
         auto& stack = stacks[step.choice.thread];
-        if (step.op.kind == OpKind::CondWait && !stack.empty()) {
-            released_by_wait[step.choice.thread] = stack.back();
-            stack.pop_back();
-        } else if (step.op.kind == OpKind::CondWake) {
-            if (auto it = released_by_wait.find(step.choice.thread); it != released_by_wait.end()) {
-                stack.push_back({it->second.first, i});
-                released_by_wait.erase(it);
-            }
-        } else if (step.choice.kind == scheduler::Option::Kind::Run && is_acquire(step.op.kind)) {
+        if (step.choice.kind == scheduler::Option::Kind::Run && is_acquire(step.op.kind)) {
             stack.push_back({step.op.object, i});
         } else if (is_release(step.op.kind)) {
             for (size_t k = stack.size(); k-- > 0;)
@@ -240,6 +229,64 @@ std::map<uint64_t, std::map<uint32_t, size_t>> held_locks(const Trace& trace) {
     for (const auto& [thread, stack] : stacks)
         for (const auto& [lock, step] : stack) held[lock][thread] = step;
     return held;
+}
+
+// Why thread `id`, waiting on condition variable `object` at the end, was never woken. The
+// waiters are replayed as the runtime keeps them: a wait (cond-wait) joins them, a return
+// (cond-wake) leaves; a signal wakes the oldest not yet woken, a broadcast all. Either the
+// signals after the wait began woke other threads (a signal wakes one waiter), or the last
+// signal came before the wait and woke nobody (a lost wakeup), or none is left to come.
+std::string condition_wait_story(const Trace& trace, uint64_t object, uint32_t id, Selection& selection) {
+    struct Waiter {
+        uint32_t thread;
+        bool woken;
+    };
+    std::vector<Waiter> waiters;
+    size_t wait_step = SIZE_MAX, last_signal = SIZE_MAX, waking_other = SIZE_MAX;
+    bool last_lost = false;  // the last signal woke nobody
+    std::vector<uint32_t> woken_instead;
+    for (size_t i = 0; i < trace.steps.size(); ++i) {
+        const TraceStep& step = trace.steps[i];
+        if (step.op.object != object) continue;
+        const uint32_t thread = step.choice.thread;
+        if (step.op.kind == OpKind::CondWait) {
+            waiters.push_back({thread, false});
+            if (thread == id) wait_step = i, woken_instead.clear(), waking_other = SIZE_MAX;
+        } else if (step.op.kind == OpKind::CondWake) {
+            std::erase_if(waiters, [&](const Waiter& waiter) { return waiter.thread == thread; });
+        } else if (step.op.kind == OpKind::CondSignal || step.op.kind == OpKind::CondBroadcast) {
+            std::vector<uint32_t> woken;
+            for (Waiter& waiter : waiters) {
+                if (waiter.woken) continue;
+                waiter.woken = true;
+                woken.push_back(waiter.thread);
+                if (step.op.kind == OpKind::CondSignal) break;
+            }
+            last_signal = i;
+            last_lost = woken.empty();
+            if (woken.empty()) {
+                selection.add(i, "a signal nobody waits for: it is lost");
+            } else {
+                selection.add(i, fmt::format("wakes thread {}", fmt::join(woken, ", thread ")));
+                if (wait_step != SIZE_MAX && i > wait_step) {
+                    waking_other = i;
+                    woken_instead.insert(woken_instead.end(), woken.begin(), woken.end());
+                }
+            }
+        }
+    }
+    if (wait_step == SIZE_MAX) return ", which no thread is left to signal";
+    selection.add(wait_step, fmt::format("thread {} begins to wait", id));
+    if (waking_other != SIZE_MAX)
+        return fmt::format(", but the signal of thread {} at step {} woke thread {} instead (a signal wakes "
+                           "only one waiter), and no thread is left to signal",
+                           trace.steps[waking_other].choice.thread, waking_other + 1,
+                           fmt::join(woken_instead, ", thread "));
+    if (last_signal != SIZE_MAX && last_signal < wait_step && last_lost)
+        return fmt::format(", but thread {} signalled it at step {}, before the wait began at step {}: the "
+                           "wakeup was lost",
+                           trace.steps[last_signal].choice.thread, last_signal + 1, wait_step + 1);
+    return ", which no thread is left to signal";
 }
 
 Story no_progress_story(const json& record, const Trace& trace, const TraceNames& names) {
@@ -292,26 +339,7 @@ Story no_progress_story(const json& record, const Trace& trace, const TraceNames
                 uint64_t holder = number(thread, "holder");
                 wait += holder == id ? ", which it holds itself" : fmt::format(", held by thread {}", holder);
             } else if (waits == "condition variable") {
-                // A lost wakeup: the signals on this condition variable came before the wait.
-                std::vector<size_t> signals;
-                size_t wait_step = SIZE_MAX;
-                for (size_t i = 0; i < trace.steps.size(); ++i) {
-                    const TraceStep& step = trace.steps[i];
-                    if (step.op.object != object) continue;
-                    if (step.op.kind == OpKind::CondSignal || step.op.kind == OpKind::CondBroadcast) signals.push_back(i);
-                    if (step.op.kind == OpKind::CondWait && step.choice.thread == id) wait_step = i;
-                }
-                for (size_t i : signals)
-                    selection.add(i, wait_step != SIZE_MAX && i < wait_step
-                                         ? fmt::format("a signal nobody waits for yet: it is lost")
-                                         : "");
-                if (wait_step != SIZE_MAX) selection.add(wait_step, fmt::format("thread {} begins to wait", id));
-                if (!signals.empty() && wait_step != SIZE_MAX && signals.back() < wait_step)
-                    wait += fmt::format(", but thread {} signalled it at step {}, before the wait began at step {}: "
-                                        "the wakeup was lost",
-                                        trace.steps[signals.back()].choice.thread, signals.back() + 1, wait_step + 1);
-                else
-                    wait += ", which no thread is left to signal";
+                wait += condition_wait_story(trace, object, id, selection);
             }
             selection.add_pending(id, wait);
             parts.push_back(wait);

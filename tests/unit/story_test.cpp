@@ -103,6 +103,7 @@ TEST(Story, LostWakeupPointsAtTheSignalBeforeTheWait) {
     add(trace, 2, OpKind::CondSignal, kCond, 24);
     add(trace, 1, OpKind::MutexLock, kA, 14);
     add(trace, 1, OpKind::CondWait, kCond, 15);
+    add(trace, 1, OpKind::MutexUnlock, kA, 15);  // the wait's release
     trace.pending.push_back({1, {OpKind::CondWake, kCond}, 15});
     nlohmann::json record = {
         {"kind", "deadlock"},
@@ -113,6 +114,44 @@ TEST(Story, LostWakeupPointsAtTheSignalBeforeTheWait) {
                              "before the wait began at step 3: the wakeup was lost: no thread can go on");
     ASSERT_GE(story.steps.size(), 2u);
     EXPECT_EQ(story.steps[0].op, "cond-signal");
+    EXPECT_EQ(story.steps[0].note, "a signal nobody waits for: it is lost");
+}
+
+// Two consumers and a producer on one condition variable: the producer's signal wakes the
+// first consumer; the producer then waits for the slot to empty; the consumer's signal wakes
+// the other consumer, the oldest waiter, not the producer. Nobody is left to signal.
+TEST(Story, ASignalThatWokeAnotherWaiterIsNamed) {
+    Trace trace;
+    for (uint32_t consumer : {2u, 3u}) {
+        add(trace, consumer, OpKind::MutexLock, kA, 17);
+        add(trace, consumer, OpKind::CondWait, kCond, 18);
+        add(trace, consumer, OpKind::MutexUnlock, kA, 18);
+    }
+    add(trace, 1, OpKind::MutexLock, kA, 7);
+    add(trace, 1, OpKind::CondSignal, kCond, 11);  // step 8: wakes thread 2
+    add(trace, 1, OpKind::CondWait, kCond, 8);     // step 9
+    add(trace, 1, OpKind::MutexUnlock, kA, 8);
+    add(trace, 2, OpKind::CondWake, kCond, 18);
+    add(trace, 2, OpKind::MutexLock, kA, 18);
+    add(trace, 2, OpKind::CondSignal, kCond, 20);  // step 13: wakes thread 3, not thread 1
+    add(trace, 2, OpKind::MutexUnlock, kA, 21);
+    add(trace, 3, OpKind::CondWake, kCond, 18);
+    add(trace, 3, OpKind::MutexLock, kA, 18);
+    add(trace, 3, OpKind::CondWait, kCond, 18);
+    add(trace, 3, OpKind::MutexUnlock, kA, 18);
+    for (uint32_t waiter : {1u, 3u}) trace.pending.push_back({waiter, {OpKind::CondWake, kCond}, 18});
+    nlohmann::json waiting = {{"state", "waiting"}, {"waits_for", "condition variable"}, {"object", kCond}};
+    nlohmann::json one = waiting, three = waiting;
+    one["thread"] = 1, three["thread"] = 3;
+    nlohmann::json record = {{"kind", "deadlock"}, {"threads", {one, three}}};
+    Story story = baton::report::tell_story(record, trace, names());
+    EXPECT_EQ(story.summary,
+              "thread 1 waits on condition variable 'cond', but the signal of thread 2 at step 13 woke thread 3 "
+              "instead (a signal wakes only one waiter), and no thread is left to signal; thread 3 waits on "
+              "condition variable 'cond', which no thread is left to signal: no thread can go on");
+    bool named = false;
+    for (const auto& step : story.steps) named |= step.index == 13 && step.note == "wakes thread 3";
+    EXPECT_TRUE(named);
 }
 
 TEST(Story, LivelockShowsTheSpinAndTheLastWrite) {

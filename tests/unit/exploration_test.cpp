@@ -795,6 +795,10 @@ TEST(DporSearch, ShardsTogetherExploreEveryTraceEachFewerThanTheWhole) {
         {"five threads on one mutex", workers(5, true)},
         {"three threads on two variables", mixes::three_on_two},
         {"locked and unlocked writes", mixes::locked_and_unlocked},
+        // Condition waits: branches past a deadlock and repeated waits, dealt out too.
+        {"two waiters and a signal",
+         {{waits::sets_and_notifies(waits::signal), waits::waits_once(), waits::waits_once()}}},
+        {"cond_wait_not_in_loop", waits::cond_wait_not_in_loop()},
     };
     for (const auto& [name, simulation] : programs) {
         std::set<TraceKey> expected = mazurkiewicz_traces(simulation);

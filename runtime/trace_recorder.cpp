@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "runtime/race_detector.h"
@@ -15,10 +16,17 @@ namespace tf = trace_format;
 void TraceRecorder::open(int fd, uint64_t step_limit) {
     fd_ = fd;
     step_limit_ = step_limit;
+    committed_ = 0;
     if (fd_ >= 0) {
         buffer_.reserve(1 << 16);
         append(tf::kMagic, sizeof tf::kMagic);
+        commit();
     }
+}
+
+void TraceRecorder::commit() {
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // the bytes before the count
+    committed_ = buffer_.size();
 }
 
 void TraceRecorder::append(const void* data, size_t size) {
@@ -32,6 +40,7 @@ void TraceRecorder::step(const scheduler::Option& chosen, uintptr_t pc,
     if (++steps_ > step_limit_) {
         uint8_t tag = tf::kTruncated;
         append(&tag, 1);
+        commit();
         truncated_ = true;
         return;
     }
@@ -54,6 +63,7 @@ void TraceRecorder::step(const scheduler::Option& chosen, uintptr_t pc,
         item.object = option.op.object;
         append(&item, sizeof item);
     }
+    commit();
 }
 
 void TraceRecorder::value(uint64_t value) {
@@ -77,17 +87,19 @@ void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uin
     record.pc = pc;
     record.options = options;
     append(&record, sizeof record);
+    commit();
 }
 
 void TraceRecorder::flush(bool exact) {
     if (fd_ < 0) return;
-    if (!exact && store_trace(buffer_.data(), buffer_.size())) {
-        written_ = buffer_.size();
+    const size_t size = committed_;
+    if (!exact && store_trace(buffer_.data(), size)) {
+        written_ = size;
         fd_ = -1;
         return;
     }
     const uint8_t* data = buffer_.data();
-    size_t left = buffer_.size();
+    size_t left = size;
     while (left > 0) {
         ssize_t n = pwrite(fd_, data, left, static_cast<off_t>(written_));
         if (n <= 0) break;

@@ -3,6 +3,7 @@
 // calls are made on the way out.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -33,6 +34,9 @@ public:
 
 private:
     void append(const void* data, size_t size);
+    // The records so far are whole: a crash or the watchdog may interrupt the next one's
+    // appending, and flush writes only up to here.
+    void commit();
 
     int fd_ = -1;
     uint64_t steps_ = 0;
@@ -41,6 +45,7 @@ private:
     size_t last_step_ = SIZE_MAX;  // offset of the last StepRecord in buffer_
     uint64_t written_ = 0;
     std::vector<uint8_t> buffer_;
+    volatile size_t committed_ = 0;  // bytes of buffer_ that hold whole records
 };
 
 }  // namespace baton::rt

@@ -192,7 +192,8 @@ void DporSearch::add_execution(const Trace& trace) {
         if (thread >= timed_.size()) timed_.resize(thread + 1);
         if (!timed_[thread]) timed_[thread] = true, ++timed_count_;
     };
-    for (size_t k = branch_; k < steps; ++k)
+    // Once two threads could time out, the search is unproved: no need to look again.
+    for (size_t k = branch_; k < steps && timed_count_ < 2; ++k)
         for (const Option& option : trace.steps[k].options)
             if (option.kind == Option::Kind::Timeout) note_timed(option.thread);
     for (const PendingOperation& pending : trace.pending)

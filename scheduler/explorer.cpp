@@ -124,11 +124,12 @@ public:
 
 namespace {
 
-// Feeds a trace-driven search (DPOR, preemption bounding) until it is done or the budget is.
-// Returns false on error; `complete` says whether the search ran out of schedules.
 // PCT schedules the portfolio runs after a DPOR search that ran out without a proof.
 constexpr uint64_t kSamplesAfterUnprovedDpor = 1000;
 
+// Feeds a trace-driven search (DPOR, preemption bounding) until it is done or the budget is.
+// Returns false on error; `complete` says whether the search ran out of schedules, and
+// `exhausted` whether it ran out at all (a search that cannot prove stays incomplete).
 template <class Search>
 bool run_guided(const std::function<Search()>& make, const char* name, const std::string& suffix,
                 const RunRequest& base, uint64_t trace_limit, double until_seconds, Explorer::Session& session,

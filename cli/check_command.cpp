@@ -506,6 +506,7 @@ int check_main(int argc, char** argv) {
     summary.complete = stats.complete;
     summary.sleep_blocked = stats.sleep_blocked;
     summary.repeated_waits = stats.repeated_waits;
+    summary.processes = stats.processes;
     summary.bounds = stats.bounds;
     summary.seconds = stats.seconds;
     summary.fail_on = options.fail_on;

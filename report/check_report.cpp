@@ -170,6 +170,7 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
                     {"complete", summary.complete},
                     {"sleep_blocked", summary.sleep_blocked},
                     {"repeated_waits", summary.repeated_waits},
+                    {"processes", summary.processes},
                     {"bounds", summary.bounds},
                     {"seconds", std::round(summary.seconds * 100) / 100}};
     return out;

@@ -22,6 +22,7 @@ struct CheckSummary {
     bool complete = false; // the whole state space was explored
     size_t sleep_blocked = 0;            // redundant DPOR executions cut short
     size_t repeated_waits = 0;           // likewise, a thread back in a condition wait
+    size_t processes = 0;                // processes the program was started in
     std::vector<std::string> bounds;     // what kept the search from being complete
     double seconds = 0;
     std::set<std::string> fail_on;       // `--fail-on`: the kinds that fail the run; empty: all

@@ -412,17 +412,7 @@ void Execution::finish() {
     if (finished_ || !g_runtime_active) return;
     finish_pending_write(*current_);
     strategy_->end_execution();
-    // What each thread was about to do; the running thread has no operation pending unless
-    // the execution ends at its scheduling point (a deadlock, a redundant guided execution).
-    // There, the options say who could have gone on.
-    for (Thread* thread : threads_) {
-        if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
-        uint8_t options = 0;
-        if (in_schedule_)
-            for (const scheduler::Option& option : options_)
-                if (option.thread == thread->id) options |= 1u << static_cast<unsigned>(option.kind);
-        trace_.pending(thread->id, thread->op, thread->op_pc, options);
-    }
+    record_pending_operations();
     trace_.flush();
     Record end("end");
     const std::string& line = end.field("steps", steps_)
@@ -441,11 +431,27 @@ void Execution::finish() {
     }
 }
 
+// What each thread was about to do, so that a search sees what the others could have done
+// instead of the last steps. The running thread has no operation pending unless the execution
+// ends at its scheduling point (a deadlock, a redundant guided execution); there, the
+// options say who could have gone on.
+void Execution::record_pending_operations() {
+    for (Thread* thread : threads_) {
+        if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
+        uint8_t options = 0;
+        if (in_schedule_)
+            for (const scheduler::Option& option : options_)
+                if (option.thread == thread->id) options |= 1u << static_cast<unsigned>(option.kind);
+        trace_.pending(thread->id, thread->op, thread->op_pc, options);
+    }
+}
+
 void Execution::report_abrupt_end() {
     leave_server();  // the process ends for real: nothing can be trusted to reset
     flush_held_records();
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
+    record_pending_operations();
     trace_.flush(/*exact=*/true);
 }
 

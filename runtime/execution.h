@@ -77,8 +77,8 @@ public:
 
     // The value the current step's operation read or wrote, for the trace.
     void note_value(uint64_t value) { trace_.value(value); }
-    // On the way out of a crash or abort, which end the process without finish(): send the
-    // schedule that led here and write the trace recorded so far.
+    // On the way out of a memory fault or the watchdog, which end the process without
+    // finish(): send the schedule that led here and write the trace recorded so far.
     void report_abrupt_end();
 
     // Virtual time, in nanoseconds since the start of the execution.
@@ -119,6 +119,7 @@ public:
     uint64_t trace_bytes() const { return trace_.written(); }
 
 private:
+    void record_pending_operations();
     // On the running thread's own stack or in its TLS block: memory no other thread is
     // likely to touch, not worth a scheduling point.
     bool private_to_current(uintptr_t address) const;

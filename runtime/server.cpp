@@ -444,13 +444,15 @@ void note_unresettable(const char* why) {
     if (!g_unresettable) g_unresettable = why;
 }
 
+bool serving_execution() { return g_state && !g_leaving && g_state->executions > 0; }
+
 void leave_server() { g_leaving = true; }
 
 void note_exit_status(int status) { g_exit_status = status; }
 int noted_exit_status() { return g_exit_status; }
 
 bool hold_end_record(const std::string& line) {
-    if (!g_state || g_leaving || g_state->executions == 0) return false;
+    if (!serving_execution()) return false;
     g_held += line;
     return true;
 }
@@ -462,7 +464,7 @@ void flush_held_records() {
 }
 
 bool store_trace(const void* data, size_t size) {
-    if (!g_state || g_leaving || g_state->executions == 0) return false;
+    if (!serving_execution()) return false;
     if (size > protocol::ServerChannel::kCapacity) {
         g_state->trace_in_file = true;
         return false;
@@ -472,13 +474,14 @@ bool store_trace(const void* data, size_t size) {
     return true;
 }
 
-void end_served_execution(int status) {
-    if (!g_state || g_leaving || g_state->executions == 0) return flush_held_records();
+void end_served_execution(int status, int signal) {
+    if (!serving_execution()) return flush_held_records();
     idle_watchdog();
     // Checked before the reply, which says whether the process goes on.
     if (!g_unresettable && !mappings_as_at_snapshot()) g_unresettable = "the execution left memory mappings behind";
     char line[256];
     int n = snprintf(line, sizeof line, "{\"rec\":\"exit\",\"status\":%d", status);
+    if (signal != 0) n += snprintf(line + n, sizeof line - n, ",\"signal\":%d", signal);
     // "trace": the size of a trace too big for the channel, at the start of the trace file,
     // which is not cut to it.
     if (g_state->trace_in_file)

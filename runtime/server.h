@@ -13,8 +13,11 @@
 // What lives outside that memory survives: the shadow memory (emptied page by page), the
 // pool of thread stacks (zeroed), the watchdog timer.
 //
-// What cannot be reset ends the process for real after the execution, and the parent starts
-// a new one: a crash, the watchdog or an assertion (the process dies as it would anyway),
+// An abort (a failed assertion, abort(), an uncaught C++ exception) or a division by zero
+// ends the execution as if the process had died of the signal, and the process is reset:
+// nothing was written that the program could not have written anyway. What cannot be reset
+// ends the process for real after the execution, and the parent starts a new one: a memory
+// fault (a wild write may have reached the runtime's own memory), the watchdog,
 // fork/system/popen/posix_spawn (children outlive the execution), and any memory mapping the
 // execution left behind (dlopen, a large malloc not freed, mmap): found by comparing the
 // process's size with the snapshot's.
@@ -37,8 +40,11 @@ void exclude_from_snapshot(const void* begin, size_t size);
 // execution is over. `why` is a literal.
 void note_unresettable(const char* why);
 
-// The execution ends abruptly (crash, watchdog, failed assertion): the process must really
-// exit, whatever happens next.
+// Whether this is an execution that a server runs, which ends by replying and resetting.
+bool serving_execution();
+
+// The execution ends abruptly (a memory fault, the watchdog): the process must really exit,
+// whatever happens next.
 void leave_server();
 
 // Records of the execution's end ("end", "sleep-blocked", ...): in server mode they are held
@@ -52,11 +58,11 @@ void flush_held_records();
 // channel if it fits (true); else the caller writes it to the trace file.
 bool store_trace(const void* data, size_t size);
 
-// Called when the program ends with `status`, after the execution was finished (the
-// runtime's records sent). In server mode it flushes the program's output, sends the
-// reply and goes back to the server loop: it does not return. Otherwise it returns
-// and the caller ends the process.
-void end_served_execution(int status);
+// Called when the program ends with `status` (or, with `signal` not 0, as if killed by that
+// signal), after the execution was finished (the runtime's records sent). In server mode it
+// sends the reply and goes back to the server loop: it does not return. Otherwise it
+// returns and the caller ends the process.
+void end_served_execution(int status, int signal = 0);
 
 // The status the program passed to exit() (the exit path reaches the runtime through the
 // library destructors, which do not see it).

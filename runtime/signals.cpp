@@ -62,6 +62,23 @@ void die_with(int signal) {
     _exit(128 + signal);
 }
 
+// An abort (a failed assertion, abort(), an uncaught exception) or a division by zero in
+// the program's code leaves memory as the program wrote it, which the reset undoes: a served
+// execution ends as if the process had died of `signal`, and the server goes on with the
+// next one instead of a new process being started (milliseconds each). A memory fault may
+// have come after a wild write into the runtime's own memory, which no reset restores: the
+// process dies of it. Returns only if the execution cannot end that way.
+void end_served_as_killed(int signal) {
+    bool resettable = signal == SIGABRT || signal == SIGFPE;
+    if (!resettable || !serving_execution() || g_runtime_depth > 0) return;
+    {
+        RuntimeScope scope;
+        execution().finish();
+    }
+    end_served_execution(0, signal);  // returns if the process must end all the same
+    die_with(signal);
+}
+
 void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     static bool handling = false;
     if (handling || !g_runtime_active) die_with(signal);
@@ -82,6 +99,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
         .creation_sites(thread)
         .send();
+    end_served_as_killed(signal);
     execution().report_abrupt_end();
     die_with(signal);
 }
@@ -217,8 +235,18 @@ void report_assertion(const char* expression, const char* file, unsigned line,
         .creation_sites(thread)
         .send();
     g_assertion_reported = true;
-    execution().report_abrupt_end();  // the abort that follows skips finish()
 }
+
+namespace {
+
+// After a failed assertion was reported and printed.
+[[noreturn]] void end_with_abort() {
+    end_served_as_killed(SIGABRT);
+    if (g_runtime_active) execution().report_abrupt_end();  // the abort that follows skips finish()
+    abort();
+}
+
+}  // namespace
 
 }  // namespace baton::rt
 
@@ -232,7 +260,7 @@ extern "C" {
     fflush(stdout);
     fprintf(stderr, "%s: %s:%u: %s%sAssertion `%s' failed.\n", program_invocation_short_name,
             file, line, function ? function : "", function ? ": " : "", expression);
-    abort();
+    end_with_abort();
 }
 
 [[noreturn]] void __assert_perror_fail(int error, const char* file, unsigned line,
@@ -240,14 +268,14 @@ extern "C" {
     report_assertion(strerror(error), file, line, function, BATON_CALLER_PC);
     fprintf(stderr, "%s: %s:%u: %s%sUnexpected error: %s.\n", program_invocation_short_name,
             file, line, function ? function : "", function ? ": " : "", strerror(error));
-    abort();
+    end_with_abort();
 }
 
 [[noreturn]] void __assert(const char* expression, const char* file, int line) {
     report_assertion(expression, file, static_cast<unsigned>(line), nullptr, BATON_CALLER_PC);
     fprintf(stderr, "%s: %s:%d: Assertion `%s' failed.\n", program_invocation_short_name, file,
             line, expression);
-    abort();
+    end_with_abort();
 }
 
 }  // extern "C"

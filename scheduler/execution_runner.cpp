@@ -243,7 +243,8 @@ public:
         for (const std::string& argument : request.arguments) key += argument + '\0';
         if (refused_.count(key)) return false;
         if (pid_ >= 0 && key != key_) stop();
-        if (pid_ < 0 && !start(request, key)) return false;
+        bool started_now = pid_ < 0;
+        if (started_now && !start(request, key)) return false;
         auto started = std::chrono::steady_clock::now();
         output_limit_ = request.output_limit;
         record_trace_ = request.record_trace;
@@ -260,6 +261,7 @@ public:
                        std::make_move_iterator(outcome.records.end()));
         outcome.records = std::move(records);
         outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        outcome.new_process = started_now;
         return true;
     }
 
@@ -418,7 +420,9 @@ private:
         nlohmann::json exit = nlohmann::json::object();
         take_records(outcome, "exit", &exit);
         pending_.clear();
-        set_exit_status(outcome, exit.value("status", 0));
+        // An abort ends the execution as if the process had died of it (runtime/server.h).
+        if (int signal = exit.value("signal", 0)) outcome.signal = signal;
+        else set_exit_status(outcome, exit.value("status", 0));
         if (record_trace_) {
             if (!channel_->trace_in_file) {
                 outcome.trace.assign(channel_->data(), channel_->trace_bytes);
@@ -528,6 +532,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         if (reused_process().run(request, outcome)) return true;
         outcome = ExecutionOutcome{};
     }
+    outcome.new_process = true;
     auto started = std::chrono::steady_clock::now();
     Pipe report, out, err;
     if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err)) {

@@ -43,6 +43,7 @@ struct ExecutionOutcome {
     bool killed_by_parent = false;        // the child overran its time and was killed
     bool runtime_stopped = false;         // the runtime ended it after a finding
     bool runtime_error = false;           // baton's runtime could not run it
+    bool new_process = false;             // it ran in a process started for it (not reset)
     std::string output;                   // stdout (up to output_limit)
     std::string errors;                   // stderr (up to output_limit)
     std::string trace;                    // the binary trace, if requested and written

@@ -76,6 +76,7 @@ public:
         request.reuse_process = true;
         outcome = ExecutionOutcome{};
         if (!run_execution(request, outcome, error)) return false;
+        stats_.processes += outcome.new_process;
         if (left < limit * 0.99 && outcome.seconds >= left) {
             // Stopped by what was left of the budget, not by running for the whole time
             // limit: that says nothing about the program. The search ends here.
@@ -318,7 +319,7 @@ void read_execution(const nlohmann::json& json, ExecutionReport& report, Executi
 
 nlohmann::json done_json(const ExplorationStats& stats, bool ok, const std::string& error) {
     return {{"executions", stats.executions}, {"sleep_blocked", stats.sleep_blocked},
-            {"repeated_waits", stats.repeated_waits},
+            {"repeated_waits", stats.repeated_waits}, {"processes", stats.processes},
             {"seconds", stats.seconds},       {"complete", stats.complete},
             {"bounds", stats.bounds},         {"strategy", stats.strategy},
             {"ok", ok},                       {"error", error}};
@@ -329,6 +330,7 @@ void add_shard_stats(const nlohmann::json& done, bool first, ExplorationStats& s
     stats.executions += done.at("executions").get<uint64_t>();
     stats.sleep_blocked += done.at("sleep_blocked").get<uint64_t>();
     stats.repeated_waits += done.at("repeated_waits").get<uint64_t>();
+    stats.processes += done.at("processes").get<uint64_t>();
     stats.seconds = std::max(stats.seconds, done.at("seconds").get<double>());
     stats.complete = (first || stats.complete) && done.at("complete").get<bool>();
     for (const std::string& bound : done.at("bounds").get<std::vector<std::string>>())

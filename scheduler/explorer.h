@@ -45,6 +45,7 @@ struct ExplorationStats {
     uint64_t executions = 0;
     uint64_t sleep_blocked = 0;       // DPOR executions cut short as redundant (not counted above)
     uint64_t repeated_waits = 0;      // likewise, where a thread was back in a condition wait
+    uint64_t processes = 0;           // processes the program was started in (a reset is not one)
     double seconds = 0;
     bool complete = false;            // every execution of the program was covered
     std::vector<std::string> bounds;  // what kept it from being complete

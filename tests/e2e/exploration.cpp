@@ -259,6 +259,95 @@ std::set<std::string> finding_names(const nlohmann::json& report) {
     return names;
 }
 
+// A failed assertion, abort() and a division by zero end the execution, not the process: the
+// runtime resets the process as after a normal end (runtime/server.h), and the parent sees
+// the execution as killed by the signal. A memory fault still ends the process.
+TEST(Reset, AnAbortEndsTheExecutionNotTheProcess) {
+    TempDir directory;
+    // main's assertion fails in 18 of the 24 orders; DPOR still runs each order once.
+    std::string first = directory.file("first.c", R"(#include <assert.h>
+#include <pthread.h>
+#define K 4
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int order[K];
+int next;
+void* worker(void* arg) {
+    pthread_mutex_lock(&lock);
+    order[next++] = (int)(long)arg;
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+int main(void) {
+    pthread_t threads[K];
+    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
+    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
+    assert(order[0] == 0);
+    return 0;
+}
+)");
+    auto report = check_json(first, {"--strategy", "dpor"}, directory.path());
+    ASSERT_EQ(report["verdict"], "bug") << report.dump(2);
+    EXPECT_EQ(report["findings"][0]["kind"], "assertion-failure") << report.dump(2);
+    EXPECT_EQ(report["stats"]["executions"], factorial(4)) << report.dump(2);
+    EXPECT_EQ(report["stats"]["processes"], 1) << report.dump(2);
+
+    // abort() and SIGFPE in a thread while main waits for it: every execution fails.
+    for (const char* name : {"abort_in_thread.c", "division_by_zero.c"}) {
+        std::string program = directory.file(name);
+        fs::copy_file(baton::e2e::source_path(std::string("testcases/crash/") + name), program);
+        auto crashed = check_json(program, {"--strategy", "random", "--max-executions", "20"}, directory.path());
+        ASSERT_EQ(crashed["verdict"], "bug") << crashed.dump(2);
+        EXPECT_EQ(crashed["findings"][0]["kind"], "crash") << crashed.dump(2);
+        EXPECT_EQ(crashed["stats"]["executions"], 20) << crashed.dump(2);
+        EXPECT_EQ(crashed["stats"]["processes"], 1) << name << crashed.dump(2);
+        auto replayed = run_command({baton_binary("baton"), "replay", program + ".baton-schedule"});
+        EXPECT_NE(replayed.out.find("crash"), std::string::npos) << replayed.out << replayed.err;
+    }
+}
+
+// A buyer fails while the others still wait for the lock. Whether it fails by an assertion
+// (the process is reset) or by a memory fault (the process dies), the trace DPOR reads says
+// what the others would have done next: the search runs the same executions.
+TEST(Reset, AMemoryFaultEndsTheProcessAndTellsDporAsMuchAsAnAbort) {
+    constexpr const char* kBuyers = R"(#include <assert.h>
+#include <pthread.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int stock = 1;
+void* buyer(void* arg) {
+    pthread_mutex_lock(&lock);
+    int left = stock;
+    pthread_mutex_unlock(&lock);
+    pthread_mutex_lock(&lock);
+    stock = left - 1;
+    pthread_mutex_unlock(&lock);
+    CHECK(left > 0);
+    return arg;
+}
+int main(void) {
+    pthread_t threads[3];
+    for (int i = 0; i < 3; i++) pthread_create(&threads[i], 0, buyer, 0);
+    for (int i = 0; i < 3; i++) pthread_join(threads[i], 0);
+    return 0;
+}
+)";
+    TempDir directory;
+    auto variant = [&](const std::string& name, const std::string& check) {
+        return directory.file(name, "#define CHECK(c) " + check + "\n" + kBuyers);
+    };
+    auto aborts = check_json(variant("aborts.c", "assert(c)"), {"--strategy", "dpor"}, directory.path());
+    auto faults = check_json(variant("faults.c", "do { if (!(c)) *(volatile int*)0 = 0; } while (0)"),
+                             {"--strategy", "dpor"}, directory.path());
+    ASSERT_EQ(aborts["verdict"], "bug") << aborts.dump(2);
+    ASSERT_EQ(faults["verdict"], "bug") << faults.dump(2);
+    EXPECT_EQ(faults["findings"][0]["kind"], "crash") << faults.dump(2);
+    EXPECT_EQ(aborts["stats"]["complete"], true) << aborts.dump(2);
+    EXPECT_EQ(faults["stats"]["complete"], true) << faults.dump(2);
+    EXPECT_EQ(faults["stats"]["executions"], aborts["stats"]["executions"]) << faults.dump(2) << aborts.dump(2);
+    EXPECT_EQ(aborts["stats"]["processes"], 1) << aborts.dump(2);
+    // Each fault ends its process: the next execution starts a new one.
+    EXPECT_GT(faults["stats"]["processes"], 1) << faults.dump(2);
+}
+
 TEST(Shards, TogetherFindWhatTheWholeSearchFinds) {
     TempDir directory;
     std::string source = directory.file("reversed.c", kReversedOrder);

@@ -434,15 +434,16 @@ void Execution::finish() {
 // What each thread was about to do, so that a search sees what the others could have done
 // instead of the last steps. The running thread has no operation pending unless the execution
 // ends at its scheduling point (a deadlock, a redundant guided execution); there, the
-// options say who could have gone on.
-void Execution::record_pending_operations() {
+// options say who could have gone on. In a signal handler the trace must not grow
+// (`may_grow`): the signal may have come inside malloc.
+void Execution::record_pending_operations(bool may_grow) {
     for (Thread* thread : threads_) {
         if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
         uint8_t options = 0;
         if (in_schedule_)
             for (const scheduler::Option& option : options_)
                 if (option.thread == thread->id) options |= 1u << static_cast<unsigned>(option.kind);
-        trace_.pending(thread->id, thread->op, thread->op_pc, options);
+        trace_.pending(thread->id, thread->op, thread->op_pc, options, may_grow);
     }
 }
 
@@ -451,7 +452,9 @@ void Execution::report_abrupt_end() {
     flush_held_records();
     std::string text = schedule_.text();
     Record("schedule", /*signal_safe=*/true).field("schedule", text.c_str()).send();
-    record_pending_operations();
+    // Interrupted inside the runtime (the watchdog), the recorder may be halfway through a
+    // step: what was pending is not known.
+    if (g_runtime_depth == 0) record_pending_operations(/*may_grow=*/false);
     trace_.flush(/*exact=*/true);
 }
 

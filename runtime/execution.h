@@ -119,7 +119,7 @@ public:
     uint64_t trace_bytes() const { return trace_.written(); }
 
 private:
-    void record_pending_operations();
+    void record_pending_operations(bool may_grow = true);
     // On the running thread's own stack or in its TLS block: memory no other thread is
     // likely to touch, not worth a scheduling point.
     bool private_to_current(uintptr_t address) const;

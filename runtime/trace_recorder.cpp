@@ -76,8 +76,9 @@ void TraceRecorder::value(uint64_t value) {
 }
 
 void TraceRecorder::pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc,
-                            uint8_t options) {
+                            uint8_t options, bool may_grow) {
     if (fd_ < 0 || truncated_) return;
+    if (!may_grow && buffer_.capacity() - buffer_.size() < 1 + sizeof(tf::PendingRecord)) return;
     uint8_t tag = tf::kPending;
     append(&tag, 1);
     tf::PendingRecord record{};

@@ -23,7 +23,9 @@ public:
     // The value the current step read or wrote (atomics).
     void value(uint64_t value);
     // `options`: bit (1 << Option::Kind) for each option the thread has (trace_format.h).
-    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options);
+    // Without `may_grow`, left out if the buffer has no room for it.
+    void pending(uint32_t thread, const scheduler::Operation& op, uintptr_t pc, uint8_t options,
+                 bool may_grow = true);
     // Hands what was recorded to a server's parent in the channel (runtime/server.h), or
     // writes it at the start of the file (which a server's parent reuses: it may hold a
     // longer trace of an earlier execution), and stops recording; later calls do nothing. `exact`: also cut the file to the trace's size, for a parent that will not

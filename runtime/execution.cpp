@@ -267,20 +267,14 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
         if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run, thread->op});
     }
     timeouts_begin = options.size();
-    // Time only moves forward: a wait may time out once its deadline has passed, or if its
-    // deadline is the next one to come (the scheduler then moves time there). Letting a
-    // later deadline expire first would have a thread sleep longer than it asked.
-    uint64_t horizon = kNoDeadline;
-    for (Thread* thread : threads_) {
-        const Wait& wait = thread->wait;
-        if (thread->status == ThreadStatus::Live && wait.kind && !wait.kind->ready(*thread))
-            horizon = std::min(horizon, wait.deadline);
-    }
-    horizon = std::max(horizon, now_);
+    // Every timed wait may time out, whatever the other deadlines: time then moves to its
+    // deadline, if not there already. A thread whose deadline came first may be slow to run
+    // again, as on a loaded machine, so deadlines do not order threads. It also keeps
+    // timeouts independent of one another: a timeout is a step on its wait's object only.
     for (Thread* thread : threads_) {
         const Wait& wait = thread->wait;
         if (thread->status == ThreadStatus::Live && wait.kind && wait.deadline != kNoDeadline &&
-            wait.deadline <= horizon && !wait.kind->ready(*thread))
+            !wait.kind->ready(*thread))
             options.push_back({thread->id, Kind::Timeout, thread->op});
     }
     // Earliest deadline first: the order in which time would expire them.

@@ -180,24 +180,9 @@ void DporSearch::keep_own_branches() {
         for (WakeupTree& branch : node.wakeup) branch.elsewhere = k++ % shard_count_ != shard_index_ - 1;
 }
 
-const char* DporSearch::unproved_reason() const {
-    return timed_count_ > 1 ? "timed waits in more than one thread (DPOR does not see how their deadlines order them)"
-                            : nullptr;
-}
-
 void DporSearch::add_execution(const Trace& trace) {
     const size_t planned = stack_.size();
     const size_t steps = trace.steps.size();
-    auto note_timed = [&](ThreadId thread) {
-        if (thread >= timed_.size()) timed_.resize(thread + 1);
-        if (!timed_[thread]) timed_[thread] = true, ++timed_count_;
-    };
-    // Once two threads could time out, the search is unproved: no need to look again.
-    for (size_t k = branch_; k < steps && timed_count_ < 2; ++k)
-        for (const Option& option : trace.steps[k].options)
-            if (option.kind == Option::Kind::Timeout) note_timed(option.thread);
-    for (const PendingOperation& pending : trace.pending)
-        if (pending.can(Option::Kind::Timeout)) note_timed(pending.thread);
     for (size_t k = branch_; k < std::min(planned, steps); ++k) {
         stack_[k].options = trace.steps[k].options;
         stack_[k].taken = {trace.steps[k].choice, trace.steps[k].op};

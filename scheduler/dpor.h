@@ -73,11 +73,6 @@ public:
     bool next_plan(Plan& plan);
     // What the execution of the last plan did.
     void add_execution(const Trace& trace);
-    // Why running out of plans would prove nothing, or null. Timed waits of more than one
-    // thread: a timeout is offered only to the earliest deadline pending, so one thread's
-    // timed wait takes another's timeout away, and a timeout moves virtual time for all, which
-    // the dependency does not see.
-    const char* unproved_reason() const;
     // Explore only shard `index` (1-based) of `count`.
     void set_shard(uint32_t index, uint32_t count) { shard_index_ = index, shard_count_ = count; }
 
@@ -104,8 +99,6 @@ private:
     bool started_ = false;
     uint32_t shard_index_ = 1, shard_count_ = 1;
     bool split_ = false;  // the branches have been dealt out to the shards
-    std::vector<bool> timed_;  // threads that could time out in some execution
-    size_t timed_count_ = 0;
 };
 
 }  // namespace baton::scheduler

@@ -166,8 +166,8 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
                                     session, complete, exhausted, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "dpor";
-        // DPOR ran out of schedules without proving the program correct (timed waits of
-        // several threads): PCT looks for what it missed, for a while, not the whole budget.
+        // DPOR ran out of schedules without proving the program correct (an execution it
+        // could not see whole): PCT looks for what it missed, for a while, not the whole budget.
         session.limit_phase(exhausted && !complete ? stats.executions + kSamplesAfterUnprovedDpor : UINT64_MAX);
     } else if (strategy == "bounded") {
         bool complete = false;
@@ -227,12 +227,6 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
         if (!search.next_plan(plan)) {
             exhausted = true;
             complete = !cut_short;
-            if constexpr (requires { search.unproved_reason(); }) {
-                if (const char* reason = search.unproved_reason(); reason && complete) {
-                    complete = false;
-                    bounds.push_back(reason);
-                }
-            }
             if constexpr (requires { search.bound_hit(); }) {
                 if (search.bound_hit()) {
                     complete = false;

@@ -130,7 +130,7 @@ bool DporSearch::next_plan(Plan& plan) {
         if (node.explored_taken) node.asleep.push_back({node.taken.choice, node.taken.op});
         node.explored_taken = false;
         WakeupTree branch;
-        if (!take_claimed_branch(i, branch)) continue;
+        if (!take_branch(node, branch)) continue;
         std::vector<SleepingThread> asleep = awake_after(node.asleep, branch.event);
         stack_.resize(i + 1);
         // Down the branch's leftmost path; the branches beside it stay with their states.
@@ -168,21 +168,6 @@ bool DporSearch::take_branch(Node& node, WakeupTree& branch) {
     node.taken = branch.event;
     node.explored_taken = true;
     return true;
-}
-
-bool DporSearch::take_claimed_branch(size_t depth, WakeupTree& branch) {
-    Node& node = stack_[depth];
-    while (take_branch(node, branch)) {
-        if (!claims_) return true;
-        std::vector<Choice> path;
-        path.reserve(depth);
-        for (size_t k = 0; k < depth; ++k) path.push_back(stack_[k].taken.choice);
-        if (claims_->claim(branch_key(claims_preempt_on_, path, branch.event.choice))) return true;
-        // Another job explores it: it sleeps here from now on, as if this search had.
-        node.asleep.push_back({branch.event.choice, branch.event.op});
-        node.explored_taken = false;
-    }
-    return false;
 }
 
 void DporSearch::keep_own_branches() {

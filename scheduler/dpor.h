@@ -22,7 +22,7 @@
 // When the search runs out of wakeup trees and no execution was cut short, every behaviour of
 // the program (for this input, on the operations the scheduler sees) has been explored.
 //
-// Sharding (`--shard I/N`) needs no communication: every shard runs the same
+// Sharding (`--shard I/N`, `--jobs N`) needs no communication: every shard runs the same
 // deterministic search until the branches waiting in its wakeup trees number N; branch k of
 // those (shallowest state first, in tree order) belongs to shard k mod N + 1, which alone goes
 // on to explore it, with every branch its own executions add later, wherever they go. The
@@ -30,15 +30,12 @@
 // of its state when the next branch there is taken. So the union covers the whole search.
 // Duplication, never a gap: the executions before the split run in every shard, and a shard
 // that finds a wakeup sequence inside a branch it gave away explores it itself (the other
-// shard, not knowing it, may explore an equivalent one). Jobs on one machine (`--jobs N`)
-// communicate instead: each claims a branch before it goes down it (set_claims), and passes
-// by the branches another job claimed first.
+// shard, not knowing it, may explore an equivalent one).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "scheduler/branch_claims.h"
 #include "scheduler/schedule.h"
 #include "scheduler/trace.h"
 
@@ -78,12 +75,6 @@ public:
     void add_execution(const Trace& trace);
     // Explore only shard `index` (1-based) of `count`.
     void set_shard(uint32_t index, uint32_t count) { shard_index_ = index, shard_count_ = count; }
-    // Explore together with the other searches that claim branches in `claims` (jobs on one
-    // machine, branch_claims.h), under the scheduling points of the racy locations
-    // `preempt_on`: only the branches this one claims first.
-    void set_claims(BranchClaims* claims, std::vector<uint64_t> preempt_on) {
-        claims_ = claims, claims_preempt_on_ = std::move(preempt_on);
-    }
 
 private:
     // A state on the path of the last execution.
@@ -99,8 +90,6 @@ private:
     void keep_own_branches();
     // Takes the state's next branch of this shard's, or returns false if none is left.
     bool take_branch(Node& node, WakeupTree& branch);
-    // Likewise, for the state at stack_[depth], of the branches no other job claimed first.
-    bool take_claimed_branch(size_t depth, WakeupTree& branch);
     void reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second);
     void extend_past_deadlock(const Trace& trace, const std::vector<SleepingThread>& asleep);
 
@@ -110,8 +99,6 @@ private:
     bool started_ = false;
     uint32_t shard_index_ = 1, shard_count_ = 1;
     bool split_ = false;  // the branches have been dealt out to the shards
-    BranchClaims* claims_ = nullptr;
-    std::vector<uint64_t> claims_preempt_on_;
 };
 
 }  // namespace baton::scheduler

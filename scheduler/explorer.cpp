@@ -55,8 +55,6 @@ public:
     }
     // The executions the current phase of the portfolio may reach (it ends at half the budget).
     void limit_phase(uint64_t executions) { phase_executions_ = executions; }
-    // The racy locations whose plain accesses are scheduling points now.
-    const std::vector<uint64_t>& preempt_on() const { return preempt_on_; }
     bool stopped() const { return stopped_; }
 
     // True once after executions found new racy locations: searches whose steps depend on
@@ -158,13 +156,9 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         // In the portfolio, DPOR gets half of the executions too: a fast program can run the
         // whole --max-executions in half the time, which left PCT nothing.
         if (strategy == "default") session.limit_phase(std::max<uint64_t>(1, budget_.max_executions / 2));
-        // A job shares the user's shard with the other jobs through the claims.
-        const uint32_t jobs = options_.claims ? options_.jobs : 1;
-        BranchClaims* claims = options_.claims;
-        auto make = [shard, shards, jobs, claims, &session] {
+        auto make = [shard, shards] {
             DporSearch search;
-            search.set_shard((shard - 1) / jobs + 1, shards / jobs);
-            if (claims) search.set_claims(claims, session.preempt_on());
+            search.set_shard(shard, shards);
             return search;
         };
         bool exhausted = false;
@@ -352,9 +346,6 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, cons
                         ExplorationStats& stats, std::string& error) {
     become_subreaper();
     std::vector<Shard> shards(jobs);
-    // Shared by the jobs, which inherit the mapping. Without it, DPOR's jobs split the
-    // branches as shards do, with more duplication.
-    BranchClaims* claims = BranchClaims::create(size_t{1} << 20);
     fflush(nullptr);  // nothing buffered may be written twice
     for (uint32_t k = 0; k < jobs; ++k) {
         int fds[2];
@@ -374,8 +365,6 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, cons
             SearchOptions options = options_;
             options.shard_count = options_.shard_count * jobs;
             options.shard_index = (options_.shard_index - 1) * jobs + k + 1;
-            options.claims = claims;
-            options.jobs = jobs;
             Budget budget = budget_;
             budget.max_executions = std::max<uint64_t>(1, (budget_.max_executions + jobs - 1) / jobs);
             FILE* out = fdopen(fds[1], "w");

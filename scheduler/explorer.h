@@ -12,9 +12,7 @@
 // One exploration can be split into shards (`shard_index` of `shard_count`) that need no
 // communication: DPOR deals out its wakeup-tree branches (scheduler/dpor.h), PCT and random
 // take every shard_count-th seed; preemption bounding runs whole in every shard. `run_jobs`
-// runs several jobs at once, each in a process of its own with its own program process:
-// PCT and random deal out seeds to them as to shards, and DPOR's jobs share the work as they
-// go, each exploring the branches it claims first (scheduler/branch_claims.h).
+// runs several shards at once, each in a process of its own with its own program process.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/branch_claims.h"
 #include "scheduler/execution_runner.h"
 #include "scheduler/trace.h"
 
@@ -42,10 +39,6 @@ struct SearchOptions {
     uint64_t trace_limit = 200'000;     // steps an execution may take and still be searched
     uint32_t shard_index = 1;           // explore only this shard (1-based) ...
     uint32_t shard_count = 1;           // ... of this many
-    // A job of `--jobs`: the shard above is the user's times `jobs`, and DPOR shares the
-    // user's shard with the other jobs through `claims` (scheduler/branch_claims.h).
-    BranchClaims* claims = nullptr;
-    uint32_t jobs = 1;
 };
 
 struct ExplorationStats {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <random>
 #include <set>
 #include <tuple>
 
@@ -772,55 +771,6 @@ TEST(DporSearch, ExploresEachTraceOfConditionWaits) {
                                     << " traces missed, such as " << (missed.empty() ? "" : describe(missed[0]));
         EXPECT_EQ(comparison.explored, comparison.expected) << name;
         EXPECT_EQ(comparison.complete, static_cast<int>(comparison.expected.size())) << name;
-    }
-}
-
-// `--jobs`: searches that claim branches in one table (scheduler/branch_claims.h), run in
-// turns as the operating system happens to interleave them: round robin, or at random.
-// Together they explore every trace; apart from the first execution, which every job runs,
-// a trace is explored twice only where two jobs reached it down different branches.
-TEST(DporSearch, JobsThatClaimBranchesExploreEveryTraceBetweenThem) {
-    const std::vector<std::pair<const char*, Simulation>> programs{
-        {"five threads on one mutex", workers(5, true)},
-        {"three threads on two variables", mixes::three_on_two},
-        {"locked and unlocked writes", mixes::locked_and_unlocked},
-        {"two waiters and a signal",
-         {{waits::sets_and_notifies(waits::signal), waits::waits_once(), waits::waits_once()}}},
-        {"cond_wait_not_in_loop", waits::cond_wait_not_in_loop()},
-    };
-    for (const auto& [name, simulation] : programs) {
-        std::set<TraceKey> expected = mazurkiewicz_traces(simulation);
-        for (uint32_t jobs : {2u, 3u}) {
-            for (uint32_t order = 0; order < 4; ++order) {  // 0: round robin; else a random seed
-                bs::BranchClaims* claims = bs::BranchClaims::create(1 << 16);
-                ASSERT_NE(claims, nullptr);
-                std::vector<bs::DporSearch> searches(jobs);
-                for (bs::DporSearch& search : searches) search.set_claims(claims, {});
-                std::vector<bool> done(jobs, false);
-                std::mt19937 random(order);
-                std::set<TraceKey> covered;
-                int complete = 0;
-                for (uint32_t turn = 0, left = jobs; left > 0; ++turn) {
-                    uint32_t job = order == 0 ? turn % jobs : static_cast<uint32_t>(random() % jobs);
-                    if (done[job]) continue;
-                    bs::Plan plan;
-                    if (!searches[job].next_plan(plan)) {
-                        done[job] = true, --left;
-                        continue;
-                    }
-                    bs::Guided guided(plan);
-                    Simulation::End end;
-                    bs::Trace trace = simulation.run(guided, end);
-                    if (end == Simulation::End::Complete) ++complete, covered.insert(key_of(trace));
-                    searches[job].add_execution(trace);
-                }
-                std::string run = std::string(name) + ", " + std::to_string(jobs) + " jobs, order " + std::to_string(order);
-                EXPECT_EQ(covered, expected) << run;
-                // Measured: 1 or 2 more than the traces (the first execution, run by every
-                // job), 3 to 8 more on the programs of plain accesses (20 for 17, 144 for 136).
-                EXPECT_LE(complete, static_cast<int>(expected.size() + jobs - 1 + expected.size() / 4)) << run;
-            }
-        }
     }
 }
 

@@ -13,14 +13,14 @@
 // What lives outside that memory survives: the shadow memory (emptied page by page), the
 // pool of thread stacks (zeroed), the watchdog timer.
 //
-// An abort (a failed assertion, abort(), an uncaught C++ exception) or a division by zero
-// ends the execution as if the process had died of the signal, and the process is reset:
-// nothing was written that the program could not have written anyway. What cannot be reset
-// ends the process for real after the execution, and the parent starts a new one: a memory
-// fault (a wild write may have reached the runtime's own memory), the watchdog,
-// fork/system/popen/posix_spawn (children outlive the execution), and any memory mapping the
-// execution left behind (dlopen, a large malloc not freed, mmap): found by comparing the
-// process's size with the snapshot's.
+// An abort (a failed assertion, abort(), an uncaught C++ exception), a division by zero or a
+// null pointer's fault ends the execution as if the process had died of the signal, and the
+// process is reset: nothing was written that the program could not have written anyway.
+// What cannot be reset ends the process for real after the execution, and the parent starts
+// a new one: another memory fault (it may follow a wild write into the runtime's own
+// memory), the watchdog, fork/system/popen/posix_spawn (children outlive the execution), and
+// any memory mapping the execution left behind (dlopen, a large malloc not freed, mmap):
+// found by comparing the process's size with the snapshot's.
 #pragma once
 
 #include <cstddef>

@@ -62,15 +62,23 @@ void die_with(int signal) {
     _exit(128 + signal);
 }
 
-// An abort (a failed assertion, abort(), an uncaught exception) or a division by zero in
-// the program's code leaves memory as the program wrote it, which the reset undoes: a served
-// execution ends as if the process had died of `signal`, and the server goes on with the
-// next one instead of a new process being started (milliseconds each). A memory fault may
-// have come after a wild write into the runtime's own memory, which no reset restores: the
-// process dies of it. Returns only if the execution cannot end that way.
-void end_served_as_killed(int signal) {
-    bool resettable = signal == SIGABRT || signal == SIGFPE;
-    if (!resettable || !serving_execution() || g_runtime_depth > 0) return;
+// Whether a fatal signal in the program's code left memory as the program wrote it, which the
+// reset undoes: an abort (a failed assertion, abort(), an uncaught exception), a division by
+// zero and a null pointer's fault (in the first 64 KiB, which nothing maps). Any other memory
+// fault may follow a wild write into the runtime's own memory, which no reset restores.
+bool leaves_memory_as_written(int signal, const siginfo_t* info) {
+    if (signal == SIGABRT || signal == SIGFPE) return true;
+    // Not SI_KERNEL: a general protection fault (a non-canonical address) reads as address 0.
+    return signal == SIGSEGV && (info->si_code == SEGV_MAPERR || info->si_code == SEGV_ACCERR) &&
+           reinterpret_cast<uintptr_t>(info->si_addr) < 65536;
+}
+
+// After a fatal signal that left memory as the program wrote it, a served execution ends as
+// if the process had died of `signal`, and the server goes on with the next one instead of a
+// new process being started (milliseconds each). Returns only if the execution cannot end
+// that way: the process then dies of it.
+void end_served_as_killed(int signal, bool memory_as_written) {
+    if (!memory_as_written || !serving_execution() || g_runtime_depth > 0) return;
     {
         RuntimeScope scope;
         execution().finish();
@@ -99,7 +107,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     record.stack("stack", thread, signal == SIGABRT ? thread.op_pc : pc)
         .creation_sites(thread)
         .send();
-    end_served_as_killed(signal);
+    end_served_as_killed(signal, leaves_memory_as_written(signal, info));
     execution().report_abrupt_end();
     die_with(signal);
 }
@@ -241,7 +249,7 @@ namespace {
 
 // After a failed assertion was reported and printed.
 [[noreturn]] void end_with_abort() {
-    end_served_as_killed(SIGABRT);
+    end_served_as_killed(SIGABRT, /*memory_as_written=*/true);
     if (g_runtime_active) execution().report_abrupt_end();  // the abort that follows skips finish()
     abort();
 }

@@ -230,9 +230,9 @@ int main(void) {
 }
 )";
 
-// K threads append their number under one mutex; main fails its assertion in the one order of
-// the K! where they went in reverse. One execution of the whole search shows the bug.
-constexpr const char* kReversedOrder = R"(#include <assert.h>
+// K = 4 threads append their number under one mutex; then main asserts `check` of order[].
+std::string appends_under_a_lock(const std::string& check) {
+    return R"(#include <assert.h>
 #include <pthread.h>
 #define K 4
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -248,12 +248,16 @@ int main(void) {
     pthread_t threads[K];
     for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
     for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
-    int reversed = 1;
-    for (int i = 0; i < K; i++) reversed &= order[i] == K - 1 - i;
-    assert(!reversed);
+    )" + check + R"(
     return 0;
 }
 )";
+}
+
+// main fails its assertion in the one order of the K! where they went in reverse. One
+// execution of the whole search shows the bug.
+const std::string kReversedOrder = appends_under_a_lock(
+    "int reversed = 1;\n    for (int i = 0; i < K; i++) reversed &= order[i] == K - 1 - i;\n    assert(!reversed);");
 
 std::set<std::string> finding_names(const nlohmann::json& report) {
     std::set<std::string> names;
@@ -269,26 +273,7 @@ std::set<std::string> finding_names(const nlohmann::json& report) {
 TEST(Reset, AnAbortEndsTheExecutionNotTheProcess) {
     TempDir directory;
     // main's assertion fails in 18 of the 24 orders; DPOR still runs each order once.
-    std::string first = directory.file("first.c", R"(#include <assert.h>
-#include <pthread.h>
-#define K 4
-pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-int order[K];
-int next;
-void* worker(void* arg) {
-    pthread_mutex_lock(&lock);
-    order[next++] = (int)(long)arg;
-    pthread_mutex_unlock(&lock);
-    return 0;
-}
-int main(void) {
-    pthread_t threads[K];
-    for (long i = 0; i < K; i++) pthread_create(&threads[i], 0, worker, (void*)i);
-    for (int i = 0; i < K; i++) pthread_join(threads[i], 0);
-    assert(order[0] == 0);
-    return 0;
-}
-)");
+    std::string first = directory.file("first.c", appends_under_a_lock("assert(order[0] == 0);"));
     auto report = check_json(first, {"--strategy", "dpor"}, directory.path());
     ASSERT_EQ(report["verdict"], "bug") << report.dump(2);
     EXPECT_EQ(report["findings"][0]["kind"], "assertion-failure") << report.dump(2);

@@ -77,8 +77,9 @@ public:
 
     // The value the current step's operation read or wrote, for the trace.
     void note_value(uint64_t value) { trace_.value(value); }
-    // On the way out of a memory fault or the watchdog, which end the process without
-    // finish(): send the schedule that led here and write the trace recorded so far.
+    // On the way out of what ends the process without finish() (a memory fault, the
+    // watchdog, an abort when not served by a server): send the schedule that led here and
+    // write the trace recorded so far.
     void report_abrupt_end();
 
     // Virtual time, in nanoseconds since the start of the execution.

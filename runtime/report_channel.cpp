@@ -160,6 +160,7 @@ void Record::send() {
 }
 
 void ReportChannel::open() {
+    signal_buffer();  // reserved now: a signal handler must not allocate (the fault may be in malloc)
     const char* text = getenv(protocol::kEnvReportFd);
     if (!text || !*text) return;
     int fd = atoi(text);

@@ -96,6 +96,9 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
     auto address = reinterpret_cast<uintptr_t>(info->si_addr);
     Thread& thread = execution().current();
+    // The faulting store never happened: reading back its value (at the runtime's next entry)
+    // would fault again.
+    if (signal == SIGSEGV || signal == SIGBUS) thread.pending_write = Thread::PendingWrite{};
     bool overflow = (signal == SIGSEGV || signal == SIGBUS) && is_stack_overflow(thread, address);
     Record record("finding", /*signal_safe=*/true);
     record.field("kind", "crash")

@@ -111,6 +111,18 @@ TEST(Stories, LivelockNamesTheSpinAndTheVariable) {
     EXPECT_EQ(livelock->at("steps").back()["op"], "busy-wait") << livelock->dump(2);
 }
 
+// The store faults: the runtime must not read back the value it never wrote (it did, faulted
+// again inside the handler, and the crash came out as "killed by signal 11" with no place).
+TEST(Stories, AWildPointersCrashIsPlacedAtItsStore) {
+    TempDir directory;
+    Checked checked = check(directory, "testcases/crash/wild_pointer.c", "json");
+    const nlohmann::json* crash = finding_of(checked.report, "crash");
+    ASSERT_NE(crash, nullptr) << checked.result.out;
+    EXPECT_NE(crash->value("message", "").find("0x1000000"), std::string::npos) << crash->dump(2);
+    EXPECT_EQ(crash->at("location").value("function", ""), "worker") << crash->dump(2);
+    EXPECT_EQ(crash->at("location").value("line", 0), 11) << crash->dump(2);
+}
+
 TEST(Stories, LivelockOnAnAtomicNamesTheFlag) {
     TempDir directory;
     Checked checked = check(directory, "testcases/cpp/atomic_spin_forever.cpp", "json");

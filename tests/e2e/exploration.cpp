@@ -156,9 +156,6 @@ int main(void) {
     EXPECT_EQ(if_once["stats"]["repeated_waits"], 0) << if_once.dump(2);
 }
 
-// Two threads that sleep: a timeout is offered only to the earliest deadline pending, and
-// moves virtual time for all, which DPOR's dependency does not see
-// (tests/unit/exploration_test.cpp). Running out of schedules proves nothing then.
 // Two threads nap, then append their number under a lock. Any timed wait may time out,
 // whatever the other deadlines (a thread whose nap ended first may be slow to run again): the
 // appends come in either order, and DPOR runs each once. A program that counts on the

@@ -272,7 +272,6 @@ struct SimulationState {
     std::set<uint64_t> held;                  // mutexes
     std::map<uint64_t, uint64_t> semaphores;  // values
     std::set<int> variables;                  // the program's, set or not
-    uint64_t now = 0;                         // virtual time, moved by timeouts
     uint64_t waits = 0;                       // condition waits begun so far
 };
 
@@ -380,7 +379,6 @@ struct Simulation {
             thread.phase = ThreadState::Phase::Waiting;
             return;
         case ThreadState::Phase::Waiting:
-            if (chosen.kind == Option::Kind::Timeout) state.now = std::max(state.now, instruction.deadline);
             thread.spurious_from = chosen.kind == Option::Kind::SpuriousWakeup ? instruction.op.object : 0;
             thread.phase = ThreadState::Phase::Relocking;
             return;

@@ -90,6 +90,11 @@ void Execution::initialize() {
     // execution); set in every process alike, so memory reads the same in all of them.
     mallopt(M_TOP_PAD, 4 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    // Blocks up to 32 MiB (glibc's highest threshold) come from the heap too, not from
+    // mappings of their own, which the reset cannot undo: a block of 128 KiB or more alive at
+    // an execution's end (one mutual.c's million turns left, about 15 MiB) made the next
+    // execution start a fresh process.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     shadow_ = ShadowMemory::create();
     auto* main_thread = new Thread();
     main_thread->id = 0;

@@ -205,7 +205,9 @@ void DporSearch::add_execution(const Trace& trace) {
         asleep = awake_after(asleep, node.taken);
         stack_.push_back(std::move(node));
     }
-    find_races(trace, branch_);
+    find_reversals(
+        trace, branch_, [&](size_t k) -> const std::vector<Option>& { return stack_[k].options; },
+        [&](size_t at, std::vector<Event> sequence) { add_wakeup_sequence(at, std::move(sequence)); });
     extend_past_deadlock(trace, asleep);
 }
 
@@ -234,7 +236,20 @@ void DporSearch::extend_past_deadlock(const Trace& trace, const std::vector<Slee
     }
 }
 
-void DporSearch::find_races(const Trace& trace, size_t from) {
+namespace {
+
+// The wakeup sequence that reverses the race of step `earlier` with the later step `second`
+// (at `later`, or pending at the end), or false if `second`'s thread could not go there.
+bool reversal(const Trace& trace, size_t earlier, size_t later, const Event& second,
+              const std::vector<Option>& options, std::vector<Event>& sequence);
+
+}  // namespace
+
+void find_reversals(const Trace& trace, size_t from, const OptionsAt& options_at, const Reverse& reverse) {
+    auto reverse_race = [&](size_t earlier, size_t later, const Event& second) {
+        std::vector<Event> sequence;
+        if (reversal(trace, earlier, later, second, options_at(earlier), sequence)) reverse(earlier, std::move(sequence));
+    };
     // Happens-before over the steps: program order plus every pair of dependent steps in
     // trace order (all steps on one object are dependent, so one clock per object suffices).
     std::vector<Clock> thread_clock;
@@ -297,7 +312,7 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
         ThreadId thread = step.choice.thread;
         // Races ending before `from` lie in the plan's prefix: an earlier execution had them.
         if (j >= from)
-            for (size_t i : races_with(thread, step.op)) reverse_race(trace, i, j, {step.choice, step.op});
+            for (size_t i : races_with(thread, step.op)) reverse_race(i, j, {step.choice, step.op});
         Clock& clock = clock_of(thread);
         if (step.op.object != 0) clock.join(object_clock[step.op.object]);
         clock.tick(thread);
@@ -316,17 +331,18 @@ void DporSearch::find_races(const Trace& trace, size_t from) {
             if (pending.can(Option::Kind::Timeout)) kind = Option::Kind::Timeout;
             else if (pending.can(Option::Kind::SpuriousWakeup)) kind = Option::Kind::SpuriousWakeup;
         }
-        for (size_t i : races) reverse_race(trace, i, trace.steps.size(), {{pending.thread, kind}, pending.op});
+        for (size_t i : races) reverse_race(i, trace.steps.size(), {{pending.thread, kind}, pending.op});
     }
 }
 
-void DporSearch::reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second) {
-    Node& node = stack_[earlier];
+namespace {
+
+bool reversal(const Trace& trace, size_t earlier, size_t later, const Event& second,
+              const std::vector<Option>& options, std::vector<Event>& sequence) {
     const TraceStep& first = trace.steps[earlier];
     const ThreadId thread = second.choice.thread;
     // notdep: the steps between the two that do not happen after the first. Whatever happens
     // after it runs after a step of a thread or on an object that does.
-    std::vector<Event> sequence;
     std::vector<bool> after_thread;
     std::unordered_set<uint64_t> after_object;
     auto mark = [&](const TraceStep& step) {
@@ -352,12 +368,19 @@ void DporSearch::reverse_race(const Trace& trace, size_t earlier, size_t later, 
         // The thread was already at this step before the first one: it goes the first way it
         // could go there (running, else timing out, else waking spuriously). If it could not
         // go at all, it cannot go first.
-        auto own = std::find_if(node.options.begin(), node.options.end(),
+        auto own = std::find_if(options.begin(), options.end(),
                                 [&](const Option& option) { return option.thread == thread; });
-        if (own != node.options.end()) last.choice.kind = own->kind;
-        else if (!node.options.empty()) return;
+        if (own != options.end()) last.choice.kind = own->kind;
+        else if (!options.empty()) return false;
     }
     sequence.push_back(last);
+    return true;
+}
+
+}  // namespace
+
+void DporSearch::add_wakeup_sequence(size_t at, std::vector<Event> sequence) {
+    Node& node = stack_[at];
     for (const SleepingThread& sleeper : node.asleep)
         if (weak_initial({sleeper.choice, sleeper.op}, sequence)) return;
     insert_wakeup_sequence(node.wakeup, std::move(sequence));

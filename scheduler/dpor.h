@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "scheduler/schedule.h"
@@ -67,6 +68,15 @@ bool weak_initial(const Event& event, const std::vector<Event>& sequence);
 // its other children the other shard's.
 bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> sequence);
 
+// The options at the state before step k of a trace, as a search knows them.
+using OptionsAt = std::function<const std::vector<Option>&(size_t k)>;
+// Takes the wakeup sequence that reverses a race, to run from the state before step `at`.
+using Reverse = std::function<void(size_t at, std::vector<Event> sequence)>;
+
+// For every race in `trace` whose later step is step `from` or after (or pending at the end),
+// the wakeup sequence that reverses it (dpor.h's first paragraph).
+void find_reversals(const Trace& trace, size_t from, const OptionsAt& options_at, const Reverse& reverse);
+
 class DporSearch {
 public:
     // The plan for the next execution, or false when the search is complete.
@@ -86,11 +96,11 @@ private:
         std::vector<WakeupTree> wakeup;     // branches still to explore from it
     };
 
-    void find_races(const Trace& trace, size_t from);
     void keep_own_branches();
     // Takes the state's next branch of this shard's, or returns false if none is left.
     bool take_branch(Node& node, WakeupTree& branch);
-    void reverse_race(const Trace& trace, size_t earlier, size_t later, const Event& second);
+    // Adds `sequence` to the branches of state `at` unless a sleeper there may begin it.
+    void add_wakeup_sequence(size_t at, std::vector<Event> sequence);
     void extend_past_deadlock(const Trace& trace, const std::vector<SleepingThread>& asleep);
 
     std::vector<Node> stack_;

@@ -1,0 +1,318 @@
+#include "scheduler/parallel_dpor.h"
+
+#include <algorithm>
+
+namespace baton::scheduler {
+
+struct ParallelDporSearch::Branch {
+    Event event;
+    std::vector<WakeupTree> below;  // not begun: the rest of its wakeup sequences
+    std::unique_ptr<Node> child;    // begun: the state it leads to (null once forgotten)
+    uint64_t begun = 0;             // 0: not begun; else when, among all branches
+    bool taken = true;              // false: its step could not be taken (the race was none)
+    bool ended = false;             // begun, and everything below it explored
+};
+
+struct ParallelDporSearch::Node {
+    Node* parent = nullptr;
+    size_t via = 0;  // parent->branches[via] leads here
+    size_t depth = 0;
+    std::vector<Option> options;         // at this state (empty until an execution is back)
+    std::vector<SleepingThread> asleep;  // its sleep set on the way in
+    std::vector<Branch> branches;        // the begun ones in the order they began, then the rest
+    bool running = false;                // an execution's plan ends here, and it is not back
+};
+
+namespace {
+
+// The sleepers still asleep once `step` has run (as in dpor.cpp).
+std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
+    std::vector<SleepingThread> still;
+    for (const SleepingThread& sleeper : asleep)
+        if (sleeper.choice.thread != step.choice.thread && !dependent(sleeper.op, step.op)) still.push_back(sleeper);
+    return still;
+}
+
+// The wakeup tree of one sequence.
+std::vector<WakeupTree> chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
+    std::vector<WakeupTree> tree;
+    if (begin == end) return tree;
+    tree.push_back({*begin, chain(begin + 1, end)});
+    return tree;
+}
+
+// `sequence` without the first step of `event`'s thread, once a branch that begins like it
+// is taken.
+std::vector<Event> without_step(const Event& event, std::vector<Event> sequence) {
+    auto own = std::find_if(sequence.begin(), sequence.end(),
+                            [&](const Event& step) { return step.choice.thread == event.choice.thread; });
+    if (own != sequence.end()) sequence.erase(own);
+    return sequence;
+}
+
+}  // namespace
+
+ParallelDporSearch::ParallelDporSearch() = default;
+ParallelDporSearch::~ParallelDporSearch() = default;
+
+bool ParallelDporSearch::done() const { return started_ && running_.empty() && !root_; }
+
+bool ParallelDporSearch::next_plan(Plan& plan, Ticket& ticket) {
+    plan = Plan{};
+    // A thread back in a condition wait it woke from spuriously, having changed nothing, is
+    // where it was had it not woken (dpor.cpp).
+    plan.end_repeated_waits = true;
+    Running running;
+    if (!started_) {
+        started_ = true;
+        root_ = std::make_unique<Node>();
+        root_->running = true;
+        running = {root_.get(), 0, {}};
+    } else {
+        Node* node = root_ ? deepest_pending(*root_) : nullptr;
+        if (!node) return false;
+        take(*node, plan, running);
+    }
+    ticket = next_ticket_++;
+    running_.emplace(ticket, std::move(running));
+    return true;
+}
+
+ParallelDporSearch::Node* ParallelDporSearch::deepest_pending(Node& node) {
+    // The deepest state with a branch not begun: one runner then goes depth first, as one
+    // search does.
+    Node* deepest = nullptr;
+    bool pending = false;
+    for (Branch& branch : node.branches) {
+        pending |= branch.begun == 0;
+        if (!branch.child || branch.ended) continue;
+        Node* found = deepest_pending(*branch.child);
+        if (found && (!deepest || found->depth > deepest->depth)) deepest = found;
+    }
+    // A state whose execution is not back waits: its first branch is that execution's.
+    return deepest ? deepest : pending && !node.running ? &node : nullptr;
+}
+
+void ParallelDporSearch::take(Node& node, Plan& plan, Running& running) {
+    size_t index = 0;
+    while (node.branches[index].begun != 0) ++index;
+    // Every branch begun before it sleeps: explored, or being explored by another runner.
+    std::vector<SleepingThread> asleep = node.asleep;
+    for (size_t i = 0; i < index; ++i)
+        if (node.branches[i].taken) asleep.push_back({node.branches[i].event.choice, node.branches[i].event.op});
+    for (Node* at = &node; at->parent; at = at->parent)
+        plan.follow.push_back(at->parent->branches[at->via].event.choice);
+    std::reverse(plan.follow.begin(), plan.follow.end());
+    // Down the branch's leftmost path; the branches beside it stay with their states.
+    Node* at = &node;
+    for (;;) {
+        Branch& branch = at->branches[index];
+        branch.begun = ++begun_;
+        plan.follow.push_back(branch.event.choice);
+        asleep = awake_after(asleep, branch.event);
+        auto next = std::make_unique<Node>();
+        next->parent = at;
+        next->via = index;
+        next->depth = at->depth + 1;
+        next->asleep = asleep;
+        for (WakeupTree& tree : branch.below) next->branches.push_back({tree.event, std::move(tree.children)});
+        branch.below.clear();
+        branch.child = std::move(next);
+        at = branch.child.get();
+        if (at->branches.empty()) break;
+        index = 0;
+    }
+    at->running = true;
+    plan.asleep = asleep;
+    plan.wakeup_from = node.depth;
+    running = {at, node.depth, std::move(asleep)};
+}
+
+void ParallelDporSearch::add_execution(Ticket ticket, const Trace& trace) {
+    auto found = running_.find(ticket);
+    if (found == running_.end()) return;
+    const Running running = std::move(found->second);
+    running_.erase(found);
+    std::vector<Node*> path;  // path[k]: the state before step k
+    extend(running, trace, path);
+    if (path.size() == trace.steps.size() + 1) {
+        find_reversals(
+            trace, running.wakeup_from, [&](size_t k) -> const std::vector<Option>& { return path[k]->options; },
+            [&](size_t at, std::vector<Event> sequence) {
+                add_reversal(*path[at], path[at]->branches[path[at + 1]->via], std::move(sequence));
+            });
+        extend_past_deadlock(*path.back(), trace);
+    }
+    settle(path.back());
+    forget_settled();
+}
+
+void ParallelDporSearch::extend(const Running& running, const Trace& trace, std::vector<Node*>& path) {
+    for (Node* at = running.tip; at; at = at->parent) path.push_back(at);
+    std::reverse(path.begin(), path.end());
+    const size_t planned = running.tip->depth, steps = trace.steps.size();
+    running.tip->running = false;
+    for (size_t k = running.wakeup_from; k < std::min(planned, steps); ++k) path[k]->options = trace.steps[k].options;
+    if (steps < planned) {
+        // The plan's step at `steps` could not be taken (the race behind it was no race):
+        // nothing below it exists, and it is no sleeper.
+        Branch& failed = path[steps]->branches[path[steps + 1]->via];
+        failed.taken = false;
+        failed.ended = true;
+        failed.child.reset();
+        path.resize(steps + 1);
+        return;
+    }
+    // The steps past the plan are new states, each the first branch of the one before: what
+    // comes to a state while its execution runs comes after.
+    std::vector<SleepingThread> asleep = running.asleep;
+    Node* at = running.tip;
+    for (size_t k = planned; k < steps; ++k) {
+        const TraceStep& step = trace.steps[k];
+        at->options = step.options;
+        Branch branch{{step.choice, step.op}, {}, nullptr, ++begun_};
+        asleep = awake_after(asleep, branch.event);
+        auto next = std::make_unique<Node>();
+        next->parent = at;
+        next->via = 0;
+        next->depth = k + 1;
+        next->asleep = asleep;
+        branch.child = std::move(next);
+        at->branches.insert(at->branches.begin(), std::move(branch));
+        at = at->branches.front().child.get();
+        path.push_back(at);
+    }
+}
+
+void ParallelDporSearch::add_reversal(Node& node, const Branch& via, std::vector<Event> sequence) {
+    for (const SleepingThread& sleeper : node.asleep)
+        if (weak_initial({sleeper.choice, sleeper.op}, sequence)) return;
+    // The branches begun before the one this race was found below sleep there, as for one
+    // search that explored them first.
+    for (const Branch& branch : node.branches)
+        if (branch.begun != 0 && branch.begun < via.begun && branch.taken && weak_initial(branch.event, sequence))
+            return;
+    insert_below(node, via.begun, std::move(sequence));
+}
+
+void ParallelDporSearch::insert_below(Node& start, uint64_t after, std::vector<Event> sequence) {
+    // Where one search would have put it: below the first branch that may begin it, of those
+    // that one search would not have explored yet. Begun ones included: it goes down into
+    // their states.
+    for (Node* node = &start;;) {
+        auto match = std::find_if(node->branches.begin(), node->branches.end(), [&](const Branch& branch) {
+            bool later = branch.begun == 0 || (branch.begun > after && branch.taken);
+            return later && weak_initial(branch.event, sequence);
+        });
+        if (match == node->branches.end()) {
+            Branch branch{sequence.front(), chain(sequence.begin() + 1, sequence.end())};
+            node->branches.push_back(std::move(branch));
+            reopen(*node);
+            return;
+        }
+        std::vector<Event> rest = without_step(match->event, std::move(sequence));
+        if (rest.empty()) return;  // the branch itself
+        if (match->begun == 0) {
+            if (!match->below.empty()) insert_wakeup_sequence(match->below, std::move(rest));
+            return;  // else a leaf: explored whole from its state, it covers the rest
+        }
+        if (!match->child) return;  // never: forgotten only when nothing could come here
+        node = match->child.get();
+        sequence = std::move(rest);
+        after = 0;
+    }
+}
+
+void ParallelDporSearch::extend_past_deadlock(Node& end, const Trace& trace) {
+    // As in dpor.cpp: where nobody can go on but by a spurious wakeup, one waiter's wakeup is
+    // a branch of its own.
+    if (trace.pending.empty()) return;
+    std::vector<Option> wakeups;
+    for (const PendingOperation& pending : trace.pending) {
+        if (pending.can(Option::Kind::Run) || pending.can(Option::Kind::Timeout)) return;
+        if (pending.can(Option::Kind::SpuriousWakeup))
+            wakeups.push_back({pending.thread, Option::Kind::SpuriousWakeup, pending.op});
+    }
+    for (const Option& option : wakeups) {
+        const Event wake{{option.thread, option.kind}, option.op};
+        bool sleeps = std::any_of(end.asleep.begin(), end.asleep.end(),
+                                  [&](const SleepingThread& sleeper) { return sleeper.choice == wake.choice; });
+        if (sleeps) continue;
+        end.options = wakeups;
+        end.branches.push_back({wake, {}});
+        return;
+    }
+}
+
+void ParallelDporSearch::reopen(Node& node) {
+    for (Node* at = &node; at->parent; at = at->parent) {
+        Branch& branch = at->parent->branches[at->via];
+        if (!branch.ended) return;
+        branch.ended = false;
+    }
+}
+
+void ParallelDporSearch::settle(Node* node) {
+    // A state whose branches have all begun and ended is explored whole: so is the branch to it.
+    for (; node; node = node->parent) {
+        if (node->running) return;
+        for (const Branch& branch : node->branches)
+            if (branch.begun == 0 || !branch.ended) return;
+        if (!node->parent) {
+            root_.reset();  // the search is complete
+            kept_.clear();
+            return;
+        }
+        Branch& branch = node->parent->branches[node->via];
+        if (branch.ended) return;
+        branch.ended = true;
+        kept_.emplace_back(node->parent, node->via);
+    }
+}
+
+bool ParallelDporSearch::may_forget(const Node& node, const Branch& branch) const {
+    // A sequence comes down into an ended branch only from below a branch begun before it, at
+    // its state or at one above, that is still being explored.
+    const Node* at = &node;
+    const Branch* through = &branch;
+    for (;;) {
+        for (const Branch& other : at->branches)
+            if (other.begun != 0 && other.begun < through->begun && !other.ended) return false;
+        if (!at->parent) return true;
+        through = &at->parent->branches[at->via];
+        at = at->parent;
+    }
+}
+
+void ParallelDporSearch::forget_settled() {
+    // Drop what reopened; then forget the shallowest forgettable branch (with what is kept
+    // below it) until none is left.
+    for (;;) {
+        kept_.erase(std::remove_if(kept_.begin(), kept_.end(),
+                                   [](const std::pair<Node*, size_t>& kept) {
+                                       return !kept.first->branches[kept.second].ended;
+                                   }),
+                    kept_.end());
+        auto shallowest = kept_.end();
+        for (auto kept = kept_.begin(); kept != kept_.end(); ++kept) {
+            const Branch& branch = kept->first->branches[kept->second];
+            if (!may_forget(*kept->first, branch)) continue;
+            if (shallowest == kept_.end() || kept->first->depth < shallowest->first->depth) shallowest = kept;
+        }
+        if (shallowest == kept_.end()) return;
+        Node* owner = shallowest->first;
+        const size_t via = shallowest->second;
+        const Node* forgotten = owner->branches[via].child.get();
+        kept_.erase(std::remove_if(kept_.begin(), kept_.end(),
+                                   [&](const std::pair<Node*, size_t>& kept) {
+                                       if (kept.first == owner && kept.second == via) return true;
+                                       for (const Node* at = kept.first; at; at = at->parent)
+                                           if (at == forgotten) return true;
+                                       return false;
+                                   }),
+                    kept_.end());
+        owner->branches[via].child.reset();
+    }
+}
+
+}  // namespace baton::scheduler

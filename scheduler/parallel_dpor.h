@@ -1,0 +1,70 @@
+// One DPOR search (dpor.h) with several executions at once, for `--jobs N`: the same optimal
+// DPOR, its state kept as a tree of the states being explored rather than the path of the
+// last execution, so that N runners can each take a branch still to explore.
+//
+// Why a tree: in optimal DPOR a branch's subtree does not cover, by itself, every trace that
+// no sleeper begins. One search explores a state's branches one after the other, and the
+// wakeup sequences found below the earlier ones may go below a later one, before it begins
+// (as a child of the branch in the wakeup tree); some traces are reached only through those.
+// With branches explored at once, such a sequence may come for a branch that has begun, or
+// even ended. So it goes there all the same: down the branches begun after the one whose
+// execution found it, through their states (kept until nothing begun before them runs), to
+// where it would have gone, and is explored from there. Sleep sets follow the order in which
+// branches begin; at a state that is the order of its wakeup tree, as for one search.
+//
+// With one runner this is the search of dpor.h, execution for execution (a test). With more,
+// no trace is explored twice either; the order differs, so a few more executions may end
+// sleep-blocked.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "scheduler/dpor.h"
+
+namespace baton::scheduler {
+
+class ParallelDporSearch {
+public:
+    using Ticket = uint64_t;  // which execution a trace belongs to
+
+    ParallelDporSearch();
+    ~ParallelDporSearch();
+
+    // The plan for a free runner and the ticket its trace comes back with; false when there
+    // is none now: the search is done(), or waits for executions that are running.
+    bool next_plan(Plan& plan, Ticket& ticket);
+    void add_execution(Ticket ticket, const Trace& trace);
+    bool done() const;
+
+private:
+    struct Node;
+    struct Branch;
+    struct Running {
+        Node* tip;              // the state where the plan ends
+        size_t wakeup_from;     // the depth where its branch begins
+        std::vector<SleepingThread> asleep;  // after the plan
+    };
+
+    Node* deepest_pending(Node& node);
+    void take(Node& node, Plan& plan, Running& running);
+    void extend(const Running& running, const Trace& trace, std::vector<Node*>& path);
+    void add_reversal(Node& node, const Branch& via, std::vector<Event> sequence);
+    void insert_below(Node& node, uint64_t after, std::vector<Event> sequence);
+    void extend_past_deadlock(Node& end, const Trace& trace);
+    void reopen(Node& node);
+    void settle(Node* node);
+    bool may_forget(const Node& node, const Branch& branch) const;
+    void forget_settled();
+
+    std::unique_ptr<Node> root_;
+    bool started_ = false;
+    uint64_t begun_ = 0;                   // branches begun so far
+    Ticket next_ticket_ = 1;
+    std::map<Ticket, Running> running_;
+    std::vector<std::pair<Node*, size_t>> kept_;  // ended branches whose states are still kept
+};
+
+}  // namespace baton::scheduler

@@ -21,16 +21,6 @@ struct Clock {
     }
 };
 
-// The sleepers still asleep once `step` has run: a dependent step may change what theirs do,
-// and a thread's own step replaces whatever else it could have done.
-std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
-    std::vector<SleepingThread> still;
-    for (const SleepingThread& sleeper : asleep)
-        if (sleeper.choice.thread != step.choice.thread && !dependent(sleeper.op, step.op))
-            still.push_back(sleeper);
-    return still;
-}
-
 WakeupTree chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
     WakeupTree tree{*begin, {}};
     if (begin + 1 != end) tree.children.push_back(chain(begin + 1, end));
@@ -43,6 +33,14 @@ bool is_lock(OpKind kind) {
 }
 
 }  // namespace
+
+std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
+    std::vector<SleepingThread> still;
+    for (const SleepingThread& sleeper : asleep)
+        if (sleeper.choice.thread != step.choice.thread && !dependent(sleeper.op, step.op))
+            still.push_back(sleeper);
+    return still;
+}
 
 bool weak_initial(const Event& event, const std::vector<Event>& sequence) {
     for (size_t k = 0; k < sequence.size(); ++k) {

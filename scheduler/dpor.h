@@ -22,7 +22,7 @@
 // When the search runs out of wakeup trees and no execution was cut short, every behaviour of
 // the program (for this input, on the operations the scheduler sees) has been explored.
 //
-// Sharding (`--shard I/N`, `--jobs N`) needs no communication: every shard runs the same
+// Sharding (`--shard I/N`) needs no communication: every shard runs the same
 // deterministic search until the branches waiting in its wakeup trees number N; branch k of
 // those (shallowest state first, in tree order) belongs to shard k mod N + 1, which alone goes
 // on to explore it, with every branch its own executions add later, wherever they go. The
@@ -55,6 +55,10 @@ struct WakeupTree {
     std::vector<WakeupTree> children;
     bool elsewhere = false;  // given to another shard, which explores all of it
 };
+
+// The sleepers still asleep once `step` has run: a dependent step may change what theirs do,
+// and a thread's own step replaces whatever else it could have done.
+std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step);
 
 // Whether `event` (the next step of its thread at the state the sequence starts from) is a weak
 // initial of `sequence`: the sequence, or one equivalent to it, may begin with it (it is the

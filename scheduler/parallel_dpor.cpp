@@ -21,17 +21,25 @@ struct ParallelDporSearch::Node {
     std::vector<SleepingThread> asleep;  // its sleep set on the way in
     std::vector<Branch> branches;        // the begun ones in the order they began, then the rest
     bool running = false;                // an execution's plan ends here, and it is not back
+    bool doomed = false;                 // about to be forgotten
 };
 
-namespace {
+struct ParallelDporSearch::Kept {
+    Node* node;
+    size_t via;                  // node->branches[via] ended; its states are kept
+    Node* blocked_at = nullptr;  // with `blocker`: a branch begun before it, not ended when last seen
+    size_t blocker = 0;
+};
 
-// The sleepers still asleep once `step` has run (as in dpor.cpp).
-std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
-    std::vector<SleepingThread> still;
-    for (const SleepingThread& sleeper : asleep)
-        if (sleeper.choice.thread != step.choice.thread && !dependent(sleeper.op, step.op)) still.push_back(sleeper);
-    return still;
+// A branch not begun: its first step and the rest of its wakeup sequences.
+ParallelDporSearch::Branch ParallelDporSearch::pending(const Event& event, std::vector<WakeupTree> below) {
+    Branch branch;
+    branch.event = event;
+    branch.below = std::move(below);
+    return branch;
 }
+
+namespace {
 
 // The wakeup tree of one sequence.
 std::vector<WakeupTree> chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
@@ -115,7 +123,7 @@ void ParallelDporSearch::take(Node& node, Plan& plan, Running& running) {
         next->via = index;
         next->depth = at->depth + 1;
         next->asleep = asleep;
-        for (WakeupTree& tree : branch.below) next->branches.push_back({tree.event, std::move(tree.children)});
+        for (WakeupTree& tree : branch.below) next->branches.push_back(pending(tree.event, std::move(tree.children)));
         branch.below.clear();
         branch.child = std::move(next);
         at = branch.child.get();
@@ -147,6 +155,16 @@ void ParallelDporSearch::add_execution(Ticket ticket, const Trace& trace) {
     forget_settled();
 }
 
+void ParallelDporSearch::abandon(Ticket ticket) {
+    auto found = running_.find(ticket);
+    if (found == running_.end()) return;
+    Node* tip = found->second.tip;
+    running_.erase(found);
+    tip->running = false;
+    settle(tip);
+    forget_settled();
+}
+
 void ParallelDporSearch::extend(const Running& running, const Trace& trace, std::vector<Node*>& path) {
     for (Node* at = running.tip; at; at = at->parent) path.push_back(at);
     std::reverse(path.begin(), path.end());
@@ -170,7 +188,8 @@ void ParallelDporSearch::extend(const Running& running, const Trace& trace, std:
     for (size_t k = planned; k < steps; ++k) {
         const TraceStep& step = trace.steps[k];
         at->options = step.options;
-        Branch branch{{step.choice, step.op}, {}, nullptr, ++begun_};
+        Branch branch = pending({step.choice, step.op}, {});
+        branch.begun = ++begun_;
         asleep = awake_after(asleep, branch.event);
         auto next = std::make_unique<Node>();
         next->parent = at;
@@ -205,8 +224,7 @@ void ParallelDporSearch::insert_below(Node& start, uint64_t after, std::vector<E
             return later && weak_initial(branch.event, sequence);
         });
         if (match == node->branches.end()) {
-            Branch branch{sequence.front(), chain(sequence.begin() + 1, sequence.end())};
-            node->branches.push_back(std::move(branch));
+            node->branches.push_back(pending(sequence.front(), chain(sequence.begin() + 1, sequence.end())));
             reopen(*node);
             return;
         }
@@ -239,7 +257,7 @@ void ParallelDporSearch::extend_past_deadlock(Node& end, const Trace& trace) {
                                   [&](const SleepingThread& sleeper) { return sleeper.choice == wake.choice; });
         if (sleeps) continue;
         end.options = wakeups;
-        end.branches.push_back({wake, {}});
+        end.branches.push_back(pending(wake, {}));
         return;
     }
 }
@@ -260,24 +278,38 @@ void ParallelDporSearch::settle(Node* node) {
             if (branch.begun == 0 || !branch.ended) return;
         if (!node->parent) {
             root_.reset();  // the search is complete
-            kept_.clear();
+            recheck_.clear();
+            waiting_on_.clear();
             return;
         }
         Branch& branch = node->parent->branches[node->via];
         if (branch.ended) return;
         branch.ended = true;
-        kept_.emplace_back(node->parent, node->via);
+        recheck_.push_back({node->parent, node->via});
+        auto waiting = waiting_on_.find(branch.begun);
+        if (waiting != waiting_on_.end()) {
+            recheck_.insert(recheck_.end(), waiting->second.begin(), waiting->second.end());
+            waiting_on_.erase(waiting);
+        }
     }
 }
 
-bool ParallelDporSearch::may_forget(const Node& node, const Branch& branch) const {
+bool ParallelDporSearch::may_forget(Kept& kept) const {
     // A sequence comes down into an ended branch only from below a branch begun before it, at
-    // its state or at one above, that is still being explored.
-    const Node* at = &node;
-    const Branch* through = &branch;
+    // its state or at one above, that is still being explored. The one seen last usually
+    // still is.
+    if (kept.blocked_at && !kept.blocked_at->branches[kept.blocker].ended) return false;
+    Node* at = kept.node;
+    const Branch* through = &at->branches[kept.via];
     for (;;) {
-        for (const Branch& other : at->branches)
-            if (other.begun != 0 && other.begun < through->begun && !other.ended) return false;
+        for (size_t i = 0; i < at->branches.size(); ++i) {
+            const Branch& other = at->branches[i];
+            if (other.begun != 0 && other.begun < through->begun && !other.ended) {
+                kept.blocked_at = at;  // an ancestor's: alive as long as this is kept
+                kept.blocker = i;
+                return false;
+            }
+        }
         if (!at->parent) return true;
         through = &at->parent->branches[at->via];
         at = at->parent;
@@ -285,34 +317,32 @@ bool ParallelDporSearch::may_forget(const Node& node, const Branch& branch) cons
 }
 
 void ParallelDporSearch::forget_settled() {
-    // Drop what reopened; then forget the shallowest forgettable branch (with what is kept
-    // below it) until none is left.
-    for (;;) {
-        kept_.erase(std::remove_if(kept_.begin(), kept_.end(),
-                                   [](const std::pair<Node*, size_t>& kept) {
-                                       return !kept.first->branches[kept.second].ended;
-                                   }),
-                    kept_.end());
-        auto shallowest = kept_.end();
-        for (auto kept = kept_.begin(); kept != kept_.end(); ++kept) {
-            const Branch& branch = kept->first->branches[kept->second];
-            if (!may_forget(*kept->first, branch)) continue;
-            if (shallowest == kept_.end() || kept->first->depth < shallowest->first->depth) shallowest = kept;
-        }
-        if (shallowest == kept_.end()) return;
-        Node* owner = shallowest->first;
-        const size_t via = shallowest->second;
-        const Node* forgotten = owner->branches[via].child.get();
-        kept_.erase(std::remove_if(kept_.begin(), kept_.end(),
-                                   [&](const std::pair<Node*, size_t>& kept) {
-                                       if (kept.first == owner && kept.second == via) return true;
-                                       for (const Node* at = kept.first; at; at = at->parent)
-                                           if (at == forgotten) return true;
-                                       return false;
-                                   }),
-                    kept_.end());
-        owner->branches[via].child.reset();
+    // The ended branches to look at again: those that just ended, and those whose blocker
+    // did. Each either waits for the branch that blocks it, or is forgotten (the shallowest
+    // first, each marking what it frees: the others inside it go with it).
+    std::vector<Kept> forgettable;
+    for (Kept& kept : recheck_) {
+        const Branch& branch = kept.node->branches[kept.via];
+        if (!branch.ended || !branch.child) continue;  // reopened (it comes back when it ends), or gone
+        if (may_forget(kept)) forgettable.push_back(kept);
+        else waiting_on_[kept.blocked_at->branches[kept.blocker].begun].push_back(kept);
     }
+    recheck_.clear();
+    std::sort(forgettable.begin(), forgettable.end(),
+              [](const Kept& a, const Kept& b) { return a.node->depth < b.node->depth; });
+    std::vector<Kept> roots;
+    for (const Kept& kept : forgettable) {
+        if (kept.node->doomed || !kept.node->branches[kept.via].child) continue;  // freed with another
+        roots.push_back(kept);
+        for (std::vector<Node*> left{kept.node->branches[kept.via].child.get()}; !left.empty();) {
+            Node* node = left.back();
+            left.pop_back();
+            node->doomed = true;
+            for (Branch& branch : node->branches)
+                if (branch.child) left.push_back(branch.child.get());
+        }
+    }
+    for (const Kept& root : roots) root.node->branches[root.via].child.reset();
 }
 
 }  // namespace baton::scheduler

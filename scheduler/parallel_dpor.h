@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "scheduler/dpor.h"
@@ -37,17 +38,21 @@ public:
     // is none now: the search is done(), or waits for executions that are running.
     bool next_plan(Plan& plan, Ticket& ticket);
     void add_execution(Ticket ticket, const Trace& trace);
+    // The execution's trace could not be read: nothing below its plan is explored.
+    void abandon(Ticket ticket);
     bool done() const;
 
 private:
     struct Node;
     struct Branch;
+    struct Kept;
     struct Running {
         Node* tip;              // the state where the plan ends
         size_t wakeup_from;     // the depth where its branch begins
         std::vector<SleepingThread> asleep;  // after the plan
     };
 
+    static Branch pending(const Event& event, std::vector<WakeupTree> below);
     Node* deepest_pending(Node& node);
     void take(Node& node, Plan& plan, Running& running);
     void extend(const Running& running, const Trace& trace, std::vector<Node*>& path);
@@ -56,7 +61,7 @@ private:
     void extend_past_deadlock(Node& end, const Trace& trace);
     void reopen(Node& node);
     void settle(Node* node);
-    bool may_forget(const Node& node, const Branch& branch) const;
+    bool may_forget(Kept& kept) const;
     void forget_settled();
 
     std::unique_ptr<Node> root_;
@@ -64,7 +69,10 @@ private:
     uint64_t begun_ = 0;                   // branches begun so far
     Ticket next_ticket_ = 1;
     std::map<Ticket, Running> running_;
-    std::vector<std::pair<Node*, size_t>> kept_;  // ended branches whose states are still kept
+    // Ended branches whose states are kept: to look at again, or until the branch (by when it
+    // began) that keeps them ends.
+    std::vector<Kept> recheck_;
+    std::unordered_map<uint64_t, std::vector<Kept>> waiting_on_;
 };
 
 }  // namespace baton::scheduler

@@ -319,7 +319,9 @@ void read_request() {
     ServerState& state = *g_state;
     protocol::ServerChannel& channel = *state.channel;
     auto posted = [&] { return channel.state.load(std::memory_order_acquire) == protocol::ServerChannel::kRequest; };
-    if (!state.spinner.wait(posted)) {
+    // Several programs at once (`--jobs`) share the cores with the parent: spinning would take
+    // one from them.
+    if (channel.no_spinning.load() || !state.spinner.wait(posted)) {
         channel.program_sleeps.store(1);
         // Sleeps only while the word still holds the value seen: a request posted between the
         // check and the sleep (whose wake came too early) makes the futex return at once.

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -170,14 +171,36 @@ bool drain(int fd, std::string& sink, size_t limit) {
     return true;
 }
 
-pid_t g_reused_pid = -1;  // the process kept for reuse_process requests: not an orphan
+// The programs' processes this process runs now, from any thread (`--jobs` runs several at
+// once): not orphans. A process joins before anyone can see it (the lock is held across the
+// vfork) and leaves once reaped.
+std::mutex g_children_mutex;
+std::set<pid_t> g_children;
+
+// Starts a child (vfork, then `exec` in it) that kill_orphans leaves alone until forgotten.
+template <class Exec>
+pid_t start_child(Exec exec) {
+    std::lock_guard<std::mutex> hold(g_children_mutex);
+    pid_t pid = vfork();
+    if (pid == 0) exec();
+    if (pid > 0) g_children.insert(pid);
+    return pid;
+}
+
+void forget_child(pid_t pid) {
+    std::lock_guard<std::mutex> hold(g_children_mutex);
+    g_children.erase(pid);
+}
 
 void kill_orphans() {
     // Processes the program started and left behind are our children now (subreaper).
-    for (;;) {
-        pid_t pid = waitpid(-1, nullptr, WNOHANG);
-        if (pid < 0 && errno == ECHILD) return;  // no child at all: nothing left behind
-        if (pid <= 0) break;
+    std::lock_guard<std::mutex> hold(g_children_mutex);
+    if (g_children.empty()) {
+        for (;;) {
+            pid_t pid = waitpid(-1, nullptr, WNOHANG);
+            if (pid < 0 && errno == ECHILD) return;  // no child at all: nothing left behind
+            if (pid <= 0) break;
+        }
     }
     DIR* proc = opendir("/proc");
     if (!proc) return;
@@ -193,7 +216,7 @@ void kill_orphans() {
         char state;
         int parent = 0;
         if (sscanf(line.c_str() + close_paren + 1, " %c %d", &state, &parent) != 2) continue;
-        if (parent == self && pid != g_reused_pid) {
+        if (parent == self && !g_children.count(pid)) {
             kill(pid, SIGKILL);
             waitpid(pid, nullptr, 0);
         }
@@ -289,8 +312,7 @@ private:
         if (channel != MAP_FAILED) channel_ = new (channel) protocol::ServerChannel();  // end() unmaps it
         if (channel_ && wake_ >= 0 && trace_ >= 0) {
             ChildSetup setup(request, false, false, /*serve=*/true);
-            pid = vfork();
-            if (pid == 0) exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_);
+            pid = start_child([&] { exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_); });
         }
         close_fd(null);
         close_fd(channel_fd);  // the mapping stays
@@ -305,7 +327,7 @@ private:
             return false;
         }
         setpgid(pid, pid);
-        pid_ = g_reused_pid = pid;
+        pid_ = pid;
         key_ = key;
         pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
         set_nonblocking(report_), set_nonblocking(out_), set_nonblocking(err_);
@@ -335,6 +357,7 @@ private:
         if (text.size() > protocol::ServerChannel::kCapacity) return false;
         memcpy(channel_->data(), text.data(), text.size());
         channel_->request_bytes = static_cast<uint32_t>(text.size());
+        channel_->no_spinning.store(request.spin ? 0 : 1);
         channel_->state.store(protocol::ServerChannel::kRequest);
         if (channel_->program_sleeps.load())
             syscall(SYS_futex, &channel_->state, FUTEX_WAKE, 1, nullptr, nullptr, 0);
@@ -348,7 +371,7 @@ private:
         auto replied = [&] {
             return channel_->state.load(std::memory_order_acquire) == protocol::ServerChannel::kReply;
         };
-        if (spinner_.wait(replied)) return true;
+        if (request.spin && spinner_.wait(replied)) return true;
         channel_->parent_sleeps.store(1);
         bool ok = wait_for_record(nullptr, request, outcome, started, replied);
         if (ok) channel_->parent_sleeps.store(0);  // else the process and the channel are gone
@@ -494,7 +517,8 @@ private:
         channel_ = nullptr;
         pending_.clear();
         prefix_.clear();
-        pid_ = g_reused_pid = -1;
+        if (pid_ >= 0) forget_child(pid_);
+        pid_ = -1;
         kill_orphans();
     }
 
@@ -511,7 +535,7 @@ private:
 };
 
 ReusedProcess& reused_process() {
-    static ReusedProcess process;
+    thread_local ReusedProcess process;  // one per runner thread (`--jobs`)
     return process;
 }
 
@@ -557,12 +581,11 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     // vfork: baton links LLVM, and copying its page tables for every execution (fork) costs
     // more than many executions themselves.
-    pid_t pid = vfork();
+    pid_t pid = start_child([&] { exec_child(setup, report, out, err, null, plan_fd, trace_fd); });
     if (pid < 0) {
         error = std::string("cannot start the program: ") + strerror(errno);
         return false;
     }
-    if (pid == 0) exec_child(setup, report, out, err, null, plan_fd, trace_fd);
     close_fd(null);
     close_fd(plan_fd);
     setpgid(pid, pid);  // also here: no race with the child's own setpgid
@@ -613,6 +636,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         }
     }
     for (auto& fd : fds) close_fd(fd.fd);
+    forget_child(pid);
     kill_orphans();
 
     parse_records(report_text, outcome.records);

@@ -33,6 +33,9 @@ struct RunRequest {
     // in place (runtime/server.h): the same outcome, a hundred times faster. Falls back to a
     // new process whenever the program cannot be reset.
     bool reuse_process = false;
+    // Whether baton and the program may spin while they wait for each other: not when more
+    // programs run at once than there are cores to spare (`--jobs`).
+    bool spin = true;
 };
 
 struct ExecutionOutcome {

@@ -74,6 +74,7 @@ struct ServerChannel {
     std::atomic<uint32_t> state;            // a futex word, shared between the processes
     std::atomic<uint32_t> program_sleeps;   // the program waits on `state`: wake it
     std::atomic<uint32_t> parent_sleeps;    // the parent waits on the eventfd: write it
+    std::atomic<uint32_t> no_spinning;      // 1: wait for the parent asleep (it shares the cores)
     uint32_t request_bytes;                 // of data
     uint64_t trace_bytes;                   // the reply's trace, at data[0]
     uint32_t trace_in_file;                 // 1: too big for the channel, in the trace file

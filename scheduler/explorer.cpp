@@ -9,9 +9,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "scheduler/dpor.h"
+#include "scheduler/parallel_dpor.h"
 #include "scheduler/preemption_bounding.h"
 
 namespace baton::scheduler {
@@ -49,8 +55,10 @@ public:
     double elapsed() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     }
-    bool budget_left(double until_seconds) const {
-        return !stopped_ && stats_.executions < std::min(explorer_.budget_.max_executions, phase_executions_) &&
+    // `running`: executions started and not yet counted (`--jobs`).
+    bool budget_left(double until_seconds, uint64_t running = 0) const {
+        return !stopped_ &&
+               stats_.executions + running < std::min(explorer_.budget_.max_executions, phase_executions_) &&
                elapsed() < until_seconds;
     }
     // The executions the current phase of the portfolio may reach (it ends at half the budget).
@@ -68,14 +76,27 @@ public:
     // Runs one execution; false with `error` if it could not run at all.
     bool run(RunRequest request, const std::string& description, ExecutionOutcome& outcome,
              std::string& error) {
-        double limit = explorer_.budget_.time_limit_seconds;
-        double left = limit - elapsed();
+        const double left = prepare(request);
+        outcome = ExecutionOutcome{};
+        if (!run_execution(request, outcome, error)) return false;
+        return record(request, left, description, outcome, error);
+    }
+
+    // Sets what every execution of this run asks for; returns the seconds left.
+    double prepare(RunRequest& request) const {
+        double left = explorer_.budget_.time_limit_seconds - elapsed();
         request.max_steps = explorer_.budget_.max_steps;
         request.preempt_on = preempt_on_;
         request.time_limit_ms = std::max<uint64_t>(100, static_cast<uint64_t>(left * 1000));
         request.reuse_process = true;
-        outcome = ExecutionOutcome{};
-        if (!run_execution(request, outcome, error)) return false;
+        return left;
+    }
+
+    // Counts an execution that ran (`left`: the seconds there were when it began) and gives it
+    // to the handler; false with `error` if the program is not deterministic.
+    bool record(const RunRequest& request, double left, const std::string& description, ExecutionOutcome& outcome,
+                std::string& error) {
+        double limit = explorer_.budget_.time_limit_seconds;
         stats_.processes += outcome.new_process;
         if (left < limit * 0.99 && outcome.seconds >= left) {
             // Stopped by what was left of the budget, not by running for the whole time
@@ -137,6 +158,34 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
                 bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error);
 
+// The request and description of sample `i` (counting from 0) of a PCT or random search, of
+// this shard's seeds.
+RunRequest sample_request(const RunRequest& base, const SearchOptions& options, uint64_t i, uint64_t steps_seen,
+                          std::string& description) {
+    const bool pct = options.strategy != "random";
+    RunRequest request = base;
+    request.strategy = pct ? "pct" : "random";
+    request.seed = options.seed + i * options.shard_count + (options.shard_index - 1);
+    request.pct_depth = options.pct_depth;
+    request.pct_steps = std::max<uint64_t>(steps_seen, 1);
+    description = pct ? "pct schedule, seed " + std::to_string(request.seed) + ", depth " +
+                            std::to_string(options.pct_depth)
+                      : "random schedule, seed " + std::to_string(request.seed);
+    if (options.shard_count > 1)
+        description += " of shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+    return request;
+}
+
+// Names the budgets an incomplete search ran out of; sets the seconds.
+void name_bounds(const Explorer::Session& session, const Budget& budget, ExplorationStats& stats) {
+    if (!stats.complete) {
+        if (stats.executions >= budget.max_executions)
+            stats.bounds.push_back("--max-executions " + std::to_string(budget.max_executions));
+        if (session.elapsed() >= budget.time_limit_seconds) stats.bounds.push_back("--time-limit");
+    }
+    stats.seconds = session.elapsed();
+}
+
 }  // namespace
 
 bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error) {
@@ -185,16 +234,8 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         bool pct = strategy != "random";
         stats.strategy = stats.strategy.empty() ? (pct ? "pct" : "random") : stats.strategy + "+pct";
         for (uint64_t i = 0; session.budget_left(limit); ++i) {
-            RunRequest request = base_;
-            request.strategy = pct ? "pct" : "random";
-            request.seed = options_.seed + i * shards + (shard - 1);
-            request.pct_depth = options_.pct_depth;
-            request.pct_steps = std::max<uint64_t>(steps_seen, 1);
-            std::string description =
-                pct ? "pct schedule, seed " + std::to_string(request.seed) + ", depth " +
-                          std::to_string(options_.pct_depth)
-                    : "random schedule, seed " + std::to_string(request.seed);
-            description += of_shard;
+            std::string description;
+            RunRequest request = sample_request(base_, options_, i, steps_seen, description);
             ExecutionOutcome outcome;
             if (!(ok = session.run(request, description, outcome, error))) break;
             if (const nlohmann::json* end = outcome.end_record())
@@ -202,12 +243,7 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         }
         stats.complete = false;
     }
-    if (!stats.complete) {
-        if (stats.executions >= budget_.max_executions)
-            stats.bounds.push_back("--max-executions " + std::to_string(budget_.max_executions));
-        if (session.elapsed() >= limit) stats.bounds.push_back("--time-limit");
-    }
-    stats.seconds = session.elapsed();
+    name_bounds(session, budget_, stats);
     stop_reused_process();
     return ok;
 }
@@ -270,6 +306,128 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
 }
 
 }  // namespace
+
+bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error) {
+    // Each runner thread keeps a program process of its own (execution_runner.cpp) and goes
+    // round: under the lock, the search gives it a plan; unlocked, it runs the execution;
+    // under the lock again, the execution is recorded and its trace goes to the search. No
+    // other thread hands work over, which would cost two more wakeups an execution.
+    become_subreaper();
+    Session session(*this, handler, stats);
+    const double limit = budget_.time_limit_seconds;
+    const std::string& strategy = options_.strategy;
+    enum class Phase { kDpor, kSample, kDone };
+    Phase phase = strategy == "dpor" || strategy == "default" ? Phase::kDpor : Phase::kSample;
+    const double dpor_until = strategy == "dpor" ? limit : limit / 2;
+    if (strategy == "default") session.limit_phase(std::max<uint64_t>(1, budget_.max_executions / 2));
+    auto search = std::make_unique<ParallelDporSearch>();
+    uint64_t count = 0, samples = 0, steps_seen = 0;
+    uint32_t running = 0;
+    bool ok = true, cut_short = false, truncated = false;
+    std::mutex mutex;
+    std::condition_variable changed;  // an execution was recorded, or the phase moved on
+
+    // Under the lock, when nothing more can start in the current phase and nothing runs.
+    auto next_phase = [&] {
+        if (phase == Phase::kDpor) {
+            bool exhausted = ok && !truncated && search->done();
+            stats.complete = exhausted && !cut_short;
+            stats.strategy = "dpor";
+            session.limit_phase(exhausted && !stats.complete ? stats.executions + kSamplesAfterUnprovedDpor
+                                                             : UINT64_MAX);
+            bool sample = strategy == "default" && !stats.complete && !session.stopped();
+            phase = ok && sample ? Phase::kSample : Phase::kDone;
+            if (phase == Phase::kSample) stats.strategy += "+pct";
+        } else {
+            phase = Phase::kDone;
+        }
+        changed.notify_all();
+    };
+    auto runner = [&] {
+        std::unique_lock<std::mutex> hold(mutex);
+        while (phase != Phase::kDone) {
+            RunRequest request = base_;
+            std::string description;
+            ParallelDporSearch::Ticket ticket = 0;
+            const ParallelDporSearch* planner = nullptr;
+            bool more = ok;
+            if (phase == Phase::kDpor) {
+                Plan plan;
+                more = more && !truncated && session.budget_left(dpor_until, running) && search->next_plan(plan, ticket);
+                if (more) {
+                    planner = search.get();
+                    request.strategy = "guided";
+                    request.plan = format_plan(plan);
+                    request.record_trace = true;
+                    request.trace_limit = options_.trace_limit;
+                    description = "dpor execution " + std::to_string(++count);
+                }
+            } else {
+                more = more && session.budget_left(limit, running);
+                if (more) request = sample_request(base_, options_, samples++, steps_seen, description);
+            }
+            if (!more) {
+                // Nothing to start now: the phase is over if nothing runs, else what runs may
+                // bring more (DPOR's next branches).
+                if (running == 0) next_phase();
+                else changed.wait(hold);
+                continue;
+            }
+            const double left = session.prepare(request);
+            request.spin = false;
+            ++running;
+            hold.unlock();
+            ExecutionOutcome outcome;
+            std::string run_error;
+            const bool ran = run_execution(request, outcome, run_error);
+            hold.lock();
+            --running;
+            changed.notify_all();
+            if (!ran || !ok) {
+                if (!ran && ok) error = run_error, ok = false;
+                continue;
+            }
+            if (!session.record(request, left, description, outcome, error)) {
+                ok = false;
+                continue;
+            }
+            if (const nlohmann::json* end = outcome.end_record())
+                steps_seen = std::max<uint64_t>(steps_seen, end->value("steps", uint64_t{0}));
+            // A search's own execution, the one it still waits for (not one planned before the
+            // scheduling points changed, which started a new search).
+            if (!planner || planner != search.get() || truncated) continue;
+            Trace trace;
+            std::string trace_error;
+            if (!parse_trace(outcome.trace, trace, trace_error)) {
+                cut_short = true;  // killed before its trace was written (as in run_guided)
+                search->abandon(ticket);
+                continue;
+            }
+            if (trace.truncated) {
+                stats.bounds.push_back("an execution longer than " + std::to_string(options_.trace_limit) + " steps");
+                truncated = true;  // too long to search systematically: leave it to sampling
+                continue;
+            }
+            if (outcome.killed_by_parent) cut_short = true;
+            if (session.take_new_preemption_points()) {
+                // The steps of every execution so far lack the new scheduling points.
+                search = std::make_unique<ParallelDporSearch>();
+                cut_short = false;
+                continue;
+            }
+            search->add_execution(ticket, trace);
+        }
+    };
+    std::vector<std::thread> runners;
+    for (uint32_t i = 0; i < jobs; ++i) runners.emplace_back([&] {
+        runner();
+        stop_reused_process();  // this thread's
+    });
+    for (std::thread& thread : runners) thread.join();
+    if (strategy == "pct" || strategy == "random") stats.strategy = strategy;
+    name_bounds(session, budget_, stats);
+    return ok;
+}
 
 namespace {
 
@@ -344,6 +502,12 @@ struct Shard {
 
 bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, const OutcomeHandler& handler,
                         ExplorationStats& stats, std::string& error) {
+    // Alone on this machine: one search, several runners. Preemption bounding's iterations
+    // depend on each other: it runs as one.
+    if (options_.shard_count == 1) {
+        if (options_.strategy == "bounded") return run(handler, stats, error);
+        return run_shared(jobs, handler, stats, error);
+    }
     become_subreaper();
     std::vector<Shard> shards(jobs);
     fflush(nullptr);  // nothing buffered may be written twice

@@ -3,8 +3,8 @@
 
 The search must run exactly K! executions and end `verified`. Three configurations, each the
 median over --runs runs: pinned to one core (baton and the program's process share it), the
-default (--jobs 1, the two processes free to use two cores), and --jobs with every core (the
-shards overlap, so they run more executions in all; the rate counts the K! traces). Each line
+default (--jobs 1, the two processes free to use two cores), and --jobs with every core (one
+search shared by a runner per core, each with its program's process). Each line
 prints executions per second (complete ones: what GenMC and Nidhugg report), the executions
 started and the CPU time of baton and the program per execution started (user + system): on
 a shared machine the wall time depends on the load, which is printed too.

@@ -58,6 +58,17 @@ std::vector<Event> without_step(const Event& event, std::vector<Event> sequence)
     return sequence;
 }
 
+// Every sequence of `tree` from its root to a leaf, each after `prefix`.
+void leaf_sequences(const std::vector<WakeupTree>& tree, std::vector<Event>& prefix,
+                    std::vector<std::vector<Event>>& sequences) {
+    if (tree.empty()) sequences.push_back(prefix);
+    for (const WakeupTree& branch : tree) {
+        prefix.push_back(branch.event);
+        leaf_sequences(branch.children, prefix, sequences);
+        prefix.pop_back();
+    }
+}
+
 }  // namespace
 
 ParallelDporSearch::ParallelDporSearch() = default;
@@ -181,8 +192,11 @@ void ParallelDporSearch::extend(const Running& running, const Trace& trace, std:
         path.resize(steps + 1);
         return;
     }
-    // The steps past the plan are new states, each the first branch of the one before: what
-    // comes to a state while its execution runs comes after.
+    // The steps past the plan are new states, each the first branch of the one before. What
+    // came to the plan's last state while the execution ran comes after its step: it goes in
+    // again once that step is known, which it may begin like.
+    std::vector<Branch> came = std::move(running.tip->branches);
+    running.tip->branches.clear();
     std::vector<SleepingThread> asleep = running.asleep;
     Node* at = running.tip;
     for (size_t k = planned; k < steps; ++k) {
@@ -200,6 +214,12 @@ void ParallelDporSearch::extend(const Running& running, const Trace& trace, std:
         at->branches.insert(at->branches.begin(), std::move(branch));
         at = at->branches.front().child.get();
         path.push_back(at);
+    }
+    for (const Branch& branch : came) {
+        std::vector<std::vector<Event>> sequences;
+        std::vector<Event> prefix{branch.event};
+        leaf_sequences(branch.below, prefix, sequences);
+        for (std::vector<Event>& sequence : sequences) insert_below(*running.tip, 0, std::move(sequence));
     }
 }
 

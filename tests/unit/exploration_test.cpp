@@ -550,6 +550,22 @@ void all_traces(const Simulation& simulation, const SimulationState& state, bs::
 // How the executions of a search ended.
 struct Counts {
     int complete = 0, blocked = 0, repeated = 0;  // sleep-blocked; ended at a repeated wait
+
+    // Runs the plan; counts how the execution ended (and its trace, if complete, in `seen`).
+    bs::Trace run(const Simulation& simulation, const bs::Plan& plan, std::vector<TraceKey>* seen) {
+        bs::Guided guided(plan);
+        Simulation::End end;
+        bs::Trace trace = simulation.run(guided, end);
+        switch (end) {
+        case Simulation::End::Complete:
+            ++complete;
+            if (seen) seen->push_back(key_of(trace));
+            break;
+        case Simulation::End::SleepBlocked: ++blocked; break;
+        case Simulation::End::RepeatedWait: ++repeated; break;
+        }
+        return trace;
+    }
 };
 
 template <class Search>
@@ -557,18 +573,7 @@ Counts explore(Search& search, const Simulation& simulation, std::vector<TraceKe
     Counts counts;
     bs::Plan plan;
     while (search.next_plan(plan) && counts.complete + counts.blocked + counts.repeated <= 100000) {
-        bs::Guided guided(plan);
-        Simulation::End end;
-        bs::Trace trace = simulation.run(guided, end);
-        switch (end) {
-        case Simulation::End::Complete:
-            ++counts.complete;
-            if (seen) seen->push_back(key_of(trace));
-            break;
-        case Simulation::End::SleepBlocked: ++counts.blocked; break;
-        case Simulation::End::RepeatedWait: ++counts.repeated; break;
-        }
-        search.add_execution(trace);
+        search.add_execution(counts.run(simulation, plan, seen));
     }
     return counts;
 }
@@ -816,18 +821,7 @@ Counts explore_in_parallel(bs::ParallelDporSearch& search, const Simulation& sim
         size_t k = state % running.size();
         auto [done, done_plan] = running[k];
         running.erase(running.begin() + static_cast<long>(k));
-        bs::Guided guided(done_plan);
-        Simulation::End end;
-        bs::Trace trace = simulation.run(guided, end);
-        switch (end) {
-        case Simulation::End::Complete:
-            ++counts.complete;
-            seen.push_back(key_of(trace));
-            break;
-        case Simulation::End::SleepBlocked: ++counts.blocked; break;
-        case Simulation::End::RepeatedWait: ++counts.repeated; break;
-        }
-        search.add_execution(done, trace);
+        search.add_execution(done, counts.run(simulation, done_plan, &seen));
     }
     EXPECT_TRUE(search.done());
     return counts;

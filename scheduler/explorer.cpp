@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "scheduler/dpor.h"
@@ -322,6 +323,7 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
     if (strategy == "default") session.limit_phase(std::max<uint64_t>(1, budget_.max_executions / 2));
     auto search = std::make_unique<ParallelDporSearch>();
     uint64_t count = 0, samples = 0, steps_seen = 0;
+    uint64_t generation = 0;  // searches started over (new scheduling points)
     uint32_t running = 0;
     bool ok = true, cut_short = false, truncated = false;
     std::mutex mutex;
@@ -349,13 +351,13 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
             RunRequest request = base_;
             std::string description;
             ParallelDporSearch::Ticket ticket = 0;
-            const ParallelDporSearch* planner = nullptr;
+            std::optional<uint64_t> planned_in;  // the search's generation, for a DPOR plan
             bool more = ok;
             if (phase == Phase::kDpor) {
                 Plan plan;
                 more = more && !truncated && session.budget_left(dpor_until, running) && search->next_plan(plan, ticket);
                 if (more) {
-                    planner = search.get();
+                    planned_in = generation;
                     request.strategy = "guided";
                     request.plan = format_plan(plan);
                     request.record_trace = true;
@@ -395,7 +397,7 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
                 steps_seen = std::max<uint64_t>(steps_seen, end->value("steps", uint64_t{0}));
             // A search's own execution, the one it still waits for (not one planned before the
             // scheduling points changed, which started a new search).
-            if (!planner || planner != search.get() || truncated) continue;
+            if (planned_in != generation || truncated) continue;
             Trace trace;
             std::string trace_error;
             if (!parse_trace(outcome.trace, trace, trace_error)) {
@@ -412,6 +414,7 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
             if (session.take_new_preemption_points()) {
                 // The steps of every execution so far lack the new scheduling points.
                 search = std::make_unique<ParallelDporSearch>();
+                ++generation;
                 cut_short = false;
                 continue;
             }

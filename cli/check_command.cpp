@@ -62,8 +62,8 @@ options:
   --max-steps N          scheduling points per execution before it counts as not ending
   --preempt WHERE        racy (the default): plain memory accesses become scheduling points
                          once found racy; all: every access to shared memory is one
-  --jobs N               explore with N processes at once, each a shard of the search
-                         (default: 1); the verdict is verified only if every shard completed
+  --jobs N               run N executions at once, each in a process of its own, sharing
+                         one search (default: 1)
   --shard I/N            explore only shard I of N of the search (e.g. on N machines); the
                          N shards' findings together are those of the whole search, and
                          the program is verified if every shard says verified

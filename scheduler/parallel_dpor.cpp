@@ -11,6 +11,7 @@ struct ParallelDporSearch::Branch {
     uint64_t begun = 0;             // 0: not begun; else when, among all branches
     bool taken = true;              // false: its step could not be taken (the race was none)
     bool ended = false;             // begun, and everything below it explored
+    bool elsewhere = false;         // not begun: another shard explores it (dpor.h)
 };
 
 struct ParallelDporSearch::Node {
@@ -32,10 +33,12 @@ struct ParallelDporSearch::Kept {
 };
 
 // A branch not begun: its first step and the rest of its wakeup sequences.
-ParallelDporSearch::Branch ParallelDporSearch::pending(const Event& event, std::vector<WakeupTree> below) {
+ParallelDporSearch::Branch ParallelDporSearch::pending(const Event& event, std::vector<WakeupTree> below,
+                                                       bool elsewhere) {
     Branch branch;
     branch.event = event;
     branch.below = std::move(below);
+    branch.elsewhere = elsewhere;
     return branch;
 }
 
@@ -75,7 +78,6 @@ ParallelDporSearch::ParallelDporSearch() = default;
 ParallelDporSearch::~ParallelDporSearch() = default;
 
 bool ParallelDporSearch::done() const { return started_ && running_.empty() && !root_; }
-
 bool ParallelDporSearch::next_plan(Plan& plan, Ticket& ticket) {
     plan = Plan{};
     // A thread back in a condition wait it woke from spuriously, having changed nothing, is
@@ -88,6 +90,9 @@ bool ParallelDporSearch::next_plan(Plan& plan, Ticket& ticket) {
         root_->running = true;
         running = {root_.get(), 0, {}};
     } else {
+        // Before the branches are dealt out, one execution at a time: every shard must reach
+        // the same ones.
+        if (shard_count_ > 1 && !split_ && !running_.empty()) return false;
         Node* node = root_ ? deepest_pending(*root_) : nullptr;
         if (!node) return false;
         take(*node, plan, running);
@@ -103,7 +108,7 @@ ParallelDporSearch::Node* ParallelDporSearch::deepest_pending(Node& node) {
     Node* deepest = nullptr;
     bool pending = false;
     for (Branch& branch : node.branches) {
-        pending |= branch.begun == 0;
+        pending |= branch.begun == 0 && !branch.elsewhere;
         if (!branch.child || branch.ended) continue;
         Node* found = deepest_pending(*branch.child);
         if (found && (!deepest || found->depth > deepest->depth)) deepest = found;
@@ -113,18 +118,20 @@ ParallelDporSearch::Node* ParallelDporSearch::deepest_pending(Node& node) {
 }
 
 void ParallelDporSearch::take(Node& node, Plan& plan, Running& running) {
-    size_t index = 0;
-    while (node.branches[index].begun != 0) ++index;
-    // Every branch begun before it sleeps: explored, or being explored by another runner.
-    std::vector<SleepingThread> asleep = node.asleep;
-    for (size_t i = 0; i < index; ++i)
-        if (node.branches[i].taken) asleep.push_back({node.branches[i].event.choice, node.branches[i].event.op});
     for (Node* at = &node; at->parent; at = at->parent)
         plan.follow.push_back(at->parent->branches[at->via].event.choice);
     std::reverse(plan.follow.begin(), plan.follow.end());
     // Down the branch's leftmost path; the branches beside it stay with their states.
+    std::vector<SleepingThread> asleep;
     Node* at = &node;
     for (;;) {
+        const size_t index = first_own(*at);  // below the first state: never none, its own
+                                              // branches end in its own leaves
+        // Every branch begun before it sleeps: explored, being explored by another runner, or
+        // another shard's.
+        asleep = at->asleep;
+        for (size_t i = 0; i < index; ++i)
+            if (at->branches[i].taken) asleep.push_back({at->branches[i].event.choice, at->branches[i].event.op});
         Branch& branch = at->branches[index];
         branch.begun = ++begun_;
         plan.follow.push_back(branch.event.choice);
@@ -134,17 +141,54 @@ void ParallelDporSearch::take(Node& node, Plan& plan, Running& running) {
         next->via = index;
         next->depth = at->depth + 1;
         next->asleep = asleep;
-        for (WakeupTree& tree : branch.below) next->branches.push_back(pending(tree.event, std::move(tree.children)));
+        for (WakeupTree& tree : branch.below)
+            next->branches.push_back(pending(tree.event, std::move(tree.children), tree.elsewhere));
         branch.below.clear();
         branch.child = std::move(next);
         at = branch.child.get();
         if (at->branches.empty()) break;
-        index = 0;
     }
     at->running = true;
     plan.asleep = asleep;
     plan.wakeup_from = node.depth;
     running = {at, node.depth, std::move(asleep)};
+}
+
+size_t ParallelDporSearch::first_own(Node& node) {
+    // Branches another shard explores, before this shard's first: the whole search would have
+    // explored them by now, so they sleep, begun and ended.
+    size_t index = 0;
+    for (; node.branches[index].begun != 0 || node.branches[index].elsewhere; ++index) {
+        Branch& branch = node.branches[index];
+        if (branch.begun != 0) continue;
+        branch.begun = ++begun_;
+        branch.ended = true;
+        branch.below.clear();
+    }
+    return index;
+}
+
+void ParallelDporSearch::keep_own_branches() {
+    // As DporSearch::keep_own_branches: once the branches waiting number the shards, branch k
+    // (the shallowest state's first, in tree order) is shard k mod N + 1's. One execution ran
+    // at a time so far: the states with branches waiting are those of one path.
+    std::vector<Branch*> waiting;
+    Node* deepest = nullptr;
+    for (Node* node = root_.get(); node;) {
+        deepest = node;
+        Node* next = nullptr;
+        for (Branch& branch : node->branches) {
+            if (branch.begun == 0) waiting.push_back(&branch);
+            else if (branch.child && !branch.ended) next = branch.child.get();
+        }
+        node = next;
+    }
+    if (waiting.size() < shard_count_) return;
+    split_ = true;
+    for (size_t k = 0; k < waiting.size(); ++k) waiting[k]->elsewhere = k % shard_count_ != shard_index_ - 1;
+    // States whose branches left are all another shard's are explored as far as this one goes.
+    settle(deepest);
+    forget_settled();
 }
 
 void ParallelDporSearch::add_execution(Ticket ticket, const Trace& trace) {
@@ -164,6 +208,7 @@ void ParallelDporSearch::add_execution(Ticket ticket, const Trace& trace) {
     }
     settle(path.back());
     forget_settled();
+    if (shard_count_ > 1 && !split_ && root_) keep_own_branches();
 }
 
 void ParallelDporSearch::abandon(Ticket ticket) {
@@ -248,11 +293,18 @@ void ParallelDporSearch::insert_below(Node& start, uint64_t after, std::vector<E
             reopen(*node);
             return;
         }
-        std::vector<Event> rest = without_step(match->event, std::move(sequence));
+        std::vector<Event> rest = without_step(match->event, sequence);
         if (rest.empty()) return;  // the branch itself
         if (match->begun == 0) {
-            if (!match->below.empty()) insert_wakeup_sequence(match->below, std::move(rest));
-            return;  // else a leaf: explored whole from its state, it covers the rest
+            if (match->below.empty()) return;  // a leaf: explored whole from its state, it covers the rest
+            // As one level of a wakeup tree (dpor.cpp: a new leaf below another shard's branch
+            // makes it this shard's).
+            std::vector<WakeupTree> level{{match->event, std::move(match->below), match->elsewhere}};
+            insert_wakeup_sequence(level, std::move(sequence));
+            match->below = std::move(level.front().children);
+            if (match->elsewhere && !level.front().elsewhere) reopen(*node);  // now this shard's
+            match->elsewhere = level.front().elsewhere;
+            return;
         }
         if (!match->child) return;  // never: forgotten only when nothing could come here
         node = match->child.get();
@@ -295,7 +347,7 @@ void ParallelDporSearch::settle(Node* node) {
     for (; node; node = node->parent) {
         if (node->running) return;
         for (const Branch& branch : node->branches)
-            if (branch.begun == 0 || !branch.ended) return;
+            if ((branch.begun == 0 && !branch.elsewhere) || (branch.begun != 0 && !branch.ended)) return;
         if (!node->parent) {
             root_.reset();  // the search is complete
             recheck_.clear();

@@ -12,9 +12,9 @@
 // where it would have gone, and is explored from there. Sleep sets follow the order in which
 // branches begin; at a state that is the order of its wakeup tree, as for one search.
 //
-// With one runner this is the search of dpor.h, execution for execution (a test). With more,
-// no trace is explored twice either; the order differs, so a few more executions may end
-// sleep-blocked.
+// With one runner this is the search of dpor.h, execution for execution, shards included (a
+// test). With more, no trace is explored twice either; the order differs, so a few more
+// executions may end sleep-blocked.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +41,10 @@ public:
     // The execution's trace could not be read: nothing below its plan is explored.
     void abandon(Ticket ticket);
     bool done() const;
+    // Explore only shard `index` (1-based) of `count`, as DporSearch::set_shard: the branches
+    // are dealt out where one search would deal them, and until then one execution runs at a
+    // time, so that every shard deals the same branches.
+    void set_shard(uint32_t index, uint32_t count) { shard_index_ = index, shard_count_ = count; }
 
 private:
     struct Node;
@@ -52,18 +56,22 @@ private:
         std::vector<SleepingThread> asleep;  // after the plan
     };
 
-    static Branch pending(const Event& event, std::vector<WakeupTree> below);
+    static Branch pending(const Event& event, std::vector<WakeupTree> below, bool elsewhere = false);
     Node* deepest_pending(Node& node);
+    size_t first_own(Node& node);
     void take(Node& node, Plan& plan, Running& running);
     void extend(const Running& running, const Trace& trace, std::vector<Node*>& path);
     void add_reversal(Node& node, const Branch& via, std::vector<Event> sequence);
     void insert_below(Node& node, uint64_t after, std::vector<Event> sequence);
     void extend_past_deadlock(Node& end, const Trace& trace);
+    void keep_own_branches();
     void reopen(Node& node);
     void settle(Node* node);
     bool may_forget(Kept& kept) const;
     void forget_settled();
 
+    uint32_t shard_index_ = 1, shard_count_ = 1;
+    bool split_ = false;  // the branches have been dealt out to the shards
     std::unique_ptr<Node> root_;
     bool started_ = false;
     uint64_t begun_ = 0;                   // branches begun so far

@@ -852,17 +852,22 @@ std::vector<std::pair<std::string, Simulation>> programs_to_share() {
 }
 
 TEST(ParallelDporSearch, OneRunnerRunsTheExecutionsOfOneSearch) {
-    for (const auto& [name, simulation] : programs_to_share()) {
+    for (const auto& [name, simulation] : programs_to_share())
+    for (uint32_t shards : {1u, 2u, 3u})
+    for (uint32_t shard = 1; shard <= shards; ++shard) {
         bs::DporSearch alone;
         bs::ParallelDporSearch shared;
+        alone.set_shard(shard, shards);
+        shared.set_shard(shard, shards);
         bs::Plan plan, shared_plan;
         bs::ParallelDporSearch::Ticket ticket;
         size_t executions = 0;
         for (;; ++executions) {
             bool more = alone.next_plan(plan);
-            ASSERT_EQ(shared.next_plan(shared_plan, ticket), more) << name << ", execution " << executions;
+            ASSERT_EQ(shared.next_plan(shared_plan, ticket), more) << name << ", shard " << shard << "/" << shards << ", execution " << executions;
             if (!more) break;
-            ASSERT_EQ(bs::format_plan(shared_plan), bs::format_plan(plan)) << name << ", execution " << executions;
+            ASSERT_EQ(bs::format_plan(shared_plan), bs::format_plan(plan))
+                << name << ", shard " << shard << "/" << shards << ", execution " << executions;
             bs::Guided guided(plan);
             Simulation::End end;
             bs::Trace trace = simulation.run(guided, end);
@@ -899,6 +904,26 @@ TEST(ParallelDporSearch, RunnersTogetherExploreEveryTraceOnceWhateverTheOrderThe
                 EXPECT_EQ(counts.repeated, one.repeated) << where;
                 if (runners == 1) EXPECT_EQ(counts.blocked, one.blocked) << where;
             }
+        }
+    }
+}
+
+TEST(ParallelDporSearch, ShardsOfSharedSearchesTogetherExploreEveryTrace) {
+    for (const auto& [name, simulation] : programs_to_share()) {
+        const std::set<TraceKey> expected = mazurkiewicz_traces(simulation);
+        for (uint32_t count : {2u, 3u}) {
+            std::set<TraceKey> covered;
+            for (uint32_t index = 1; index <= count; ++index) {
+                bs::ParallelDporSearch search;
+                search.set_shard(index, count);
+                std::vector<TraceKey> seen;
+                explore_in_parallel(search, simulation, 3, index, seen);
+                covered.insert(seen.begin(), seen.end());
+                // No trace twice within a shard.
+                EXPECT_EQ(std::set<TraceKey>(seen.begin(), seen.end()).size(), seen.size()) << name;
+            }
+            EXPECT_EQ(covered.size(), expected.size()) << name << ", " << count << " shards";
+            EXPECT_TRUE(covered == expected) << name << ", " << count << " shards";
         }
     }
 }

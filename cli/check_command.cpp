@@ -434,21 +434,8 @@ int check_main(int argc, char** argv) {
         return true;
     };
     bool ran = false;
-    if (options.jobs > 1) {
-        // In each shard's process: only the executions that show it something new, or that
-        // could not run, are worth sending to this one.
-        std::set<std::string> shard_seen;
-        auto worth_sending = [&](const scheduler::ExecutionReport& execution) {
-            const scheduler::ExecutionOutcome& outcome = *execution.outcome;
-            if (outcome.runtime_error || (outcome.exited && outcome.exit_status == 127)) return true;
-            bool fresh = false;
-            for (const auto& found : findings_of(outcome)) fresh |= shard_seen.insert(found.key).second;
-            return fresh;
-        };
-        ran = explorer.run_jobs(options.jobs, worth_sending, handle, stats, error);
-    } else {
-        ran = explorer.run(handle, stats, error);
-    }
+    if (options.jobs > 1) ran = explorer.run_jobs(options.jobs, handle, stats, error);
+    else ran = explorer.run(handle, stats, error);
     progress.clear();
     if (ran && runtime_failure.empty()) {
         // Fewer switches make a replay easier to follow: shorten each finding's schedule.

@@ -1,17 +1,9 @@
 #include "scheduler/explorer.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <condition_variable>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -159,6 +151,12 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
                 bool& complete, bool& exhausted, uint64_t& steps_seen, std::vector<std::string>& bounds,
                 std::string& error);
 
+// " of shard I/N" for a shard's executions, or "".
+std::string of_shard(const SearchOptions& options) {
+    if (options.shard_count == 1) return "";
+    return " of shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+}
+
 // The request and description of sample `i` (counting from 0) of a PCT or random search, of
 // this shard's seeds.
 RunRequest sample_request(const RunRequest& base, const SearchOptions& options, uint64_t i, uint64_t steps_seen,
@@ -172,8 +170,7 @@ RunRequest sample_request(const RunRequest& base, const SearchOptions& options, 
     description = pct ? "pct schedule, seed " + std::to_string(request.seed) + ", depth " +
                             std::to_string(options.pct_depth)
                       : "random schedule, seed " + std::to_string(request.seed);
-    if (options.shard_count > 1)
-        description += " of shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+    description += of_shard(options);
     return request;
 }
 
@@ -198,8 +195,6 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
     bool ok = true;
 
     const uint32_t shard = options_.shard_index, shards = options_.shard_count;
-    const std::string of_shard =
-        shards > 1 ? " of shard " + std::to_string(shard) + "/" + std::to_string(shards) : "";
     if (strategy == "dpor" || strategy == "default") {
         bool complete = false;
         double until = strategy == "dpor" ? limit : limit / 2;
@@ -212,7 +207,7 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
             return search;
         };
         bool exhausted = false;
-        ok = run_guided<DporSearch>(make, "dpor", of_shard, base_, options_.trace_limit, until,
+        ok = run_guided<DporSearch>(make, "dpor", of_shard(options_), base_, options_.trace_limit, until,
                                     session, complete, exhausted, steps_seen, stats.bounds, error);
         stats.complete = complete;
         stats.strategy = "dpor";
@@ -308,7 +303,9 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
 
 }  // namespace
 
-bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error) {
+bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error) {
+    // Preemption bounding's iterations depend on each other: it runs as one.
+    if (options_.strategy == "bounded") return run(handler, stats, error);
     // Each runner thread keeps a program process of its own (execution_runner.cpp) and goes
     // round: under the lock, the search gives it a plan; unlocked, it runs the execution;
     // under the lock again, the execution is recorded and its trace goes to the search. No
@@ -321,7 +318,12 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
     Phase phase = strategy == "dpor" || strategy == "default" ? Phase::kDpor : Phase::kSample;
     const double dpor_until = strategy == "dpor" ? limit : limit / 2;
     if (strategy == "default") session.limit_phase(std::max<uint64_t>(1, budget_.max_executions / 2));
-    auto search = std::make_unique<ParallelDporSearch>();
+    auto new_search = [&] {
+        auto search = std::make_unique<ParallelDporSearch>();
+        search->set_shard(options_.shard_index, options_.shard_count);
+        return search;
+    };
+    auto search = new_search();
     uint64_t count = 0, samples = 0, steps_seen = 0;
     uint64_t generation = 0;  // searches started over (new scheduling points)
     uint32_t running = 0;
@@ -362,7 +364,7 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
                     request.plan = format_plan(plan);
                     request.record_trace = true;
                     request.trace_limit = options_.trace_limit;
-                    description = "dpor execution " + std::to_string(++count);
+                    description = "dpor execution " + std::to_string(++count) + of_shard(options_);
                 }
             } else {
                 more = more && session.budget_left(limit, running);
@@ -413,7 +415,7 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
             if (outcome.killed_by_parent) cut_short = true;
             if (session.take_new_preemption_points()) {
                 // The steps of every execution so far lack the new scheduling points.
-                search = std::make_unique<ParallelDporSearch>();
+                search = new_search();
                 ++generation;
                 cut_short = false;
                 continue;
@@ -429,184 +431,6 @@ bool Explorer::run_shared(uint32_t jobs, const OutcomeHandler& handler, Explorat
     for (std::thread& thread : runners) thread.join();
     if (strategy == "pct" || strategy == "random") stats.strategy = strategy;
     name_bounds(session, budget_, stats);
-    return ok;
-}
-
-namespace {
-
-// What goes from a shard's process to the parent: one JSON object a line, either
-// {"execution": ...} (a report and its outcome) or, last, {"done": ...} (stats, error).
-nlohmann::json execution_json(const ExecutionReport& report) {
-    const ExecutionOutcome& outcome = *report.outcome;
-    return {{"index", report.index},
-            {"description", report.description},
-            {"schedule", report.schedule},
-            {"preempt_on", report.preempt_on},
-            {"records", outcome.records},
-            {"exited", outcome.exited},
-            {"exit_status", outcome.exit_status},
-            {"signal", outcome.signal},
-            {"killed_by_parent", outcome.killed_by_parent},
-            {"runtime_stopped", outcome.runtime_stopped},
-            {"runtime_error", outcome.runtime_error},
-            {"output", outcome.output},
-            {"errors", outcome.errors},
-            {"seconds", outcome.seconds}};
-}
-
-void read_execution(const nlohmann::json& json, ExecutionReport& report, ExecutionOutcome& outcome) {
-    report.index = json.at("index");
-    report.description = json.at("description");
-    report.schedule = json.at("schedule");
-    report.preempt_on = json.at("preempt_on").get<std::vector<uint64_t>>();
-    outcome.records = json.at("records").get<std::vector<nlohmann::json>>();
-    outcome.exited = json.at("exited");
-    outcome.exit_status = json.at("exit_status");
-    outcome.signal = json.at("signal");
-    outcome.killed_by_parent = json.at("killed_by_parent");
-    outcome.runtime_stopped = json.at("runtime_stopped");
-    outcome.runtime_error = json.at("runtime_error");
-    outcome.output = json.at("output");
-    outcome.errors = json.at("errors");
-    outcome.seconds = json.at("seconds");
-    report.outcome = &outcome;
-}
-
-nlohmann::json done_json(const ExplorationStats& stats, bool ok, const std::string& error) {
-    return {{"executions", stats.executions}, {"sleep_blocked", stats.sleep_blocked},
-            {"repeated_waits", stats.repeated_waits}, {"processes", stats.processes},
-            {"seconds", stats.seconds},       {"complete", stats.complete},
-            {"bounds", stats.bounds},         {"strategy", stats.strategy},
-            {"ok", ok},                       {"error", error}};
-}
-
-// Adds one shard's stats to the sum.
-void add_shard_stats(const nlohmann::json& done, bool first, ExplorationStats& stats) {
-    stats.executions += done.at("executions").get<uint64_t>();
-    stats.sleep_blocked += done.at("sleep_blocked").get<uint64_t>();
-    stats.repeated_waits += done.at("repeated_waits").get<uint64_t>();
-    stats.processes += done.at("processes").get<uint64_t>();
-    stats.seconds = std::max(stats.seconds, done.at("seconds").get<double>());
-    stats.complete = (first || stats.complete) && done.at("complete").get<bool>();
-    for (const std::string& bound : done.at("bounds").get<std::vector<std::string>>())
-        if (std::find(stats.bounds.begin(), stats.bounds.end(), bound) == stats.bounds.end())
-            stats.bounds.push_back(bound);
-    if (first) stats.strategy = done.at("strategy");
-}
-
-struct Shard {
-    pid_t pid = -1;
-    int fd = -1;
-    std::string pending;  // bytes not yet a whole line
-    bool done = false;
-};
-
-}  // namespace
-
-bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, const OutcomeHandler& handler,
-                        ExplorationStats& stats, std::string& error) {
-    // Alone on this machine: one search, several runners. Preemption bounding's iterations
-    // depend on each other: it runs as one.
-    if (options_.shard_count == 1) {
-        if (options_.strategy == "bounded") return run(handler, stats, error);
-        return run_shared(jobs, handler, stats, error);
-    }
-    become_subreaper();
-    std::vector<Shard> shards(jobs);
-    fflush(nullptr);  // nothing buffered may be written twice
-    for (uint32_t k = 0; k < jobs; ++k) {
-        int fds[2];
-        if (pipe2(fds, O_CLOEXEC) != 0) {
-            error = "cannot start the exploration's shards (pipe failed)";
-            break;
-        }
-        pid_t pid = fork();
-        if (pid < 0) {
-            close(fds[0]), close(fds[1]);
-            error = "cannot start the exploration's shards (fork failed)";
-            break;
-        }
-        if (pid == 0) {
-            close(fds[0]);
-            signal(SIGPIPE, SIG_DFL);  // the parent gone: nobody is left to report to
-            SearchOptions options = options_;
-            options.shard_count = options_.shard_count * jobs;
-            options.shard_index = (options_.shard_index - 1) * jobs + k + 1;
-            Budget budget = budget_;
-            budget.max_executions = std::max<uint64_t>(1, (budget_.max_executions + jobs - 1) / jobs);
-            FILE* out = fdopen(fds[1], "w");
-            ExplorationStats shard_stats;
-            std::string shard_error;
-            bool ok = Explorer(base_, budget, options).run(
-                [&](const ExecutionReport& report) {
-                    if (worth_sending(report)) {
-                        fprintf(out, "%s\n", nlohmann::json{{"execution", execution_json(report)}}.dump().c_str());
-                        fflush(out);
-                    }
-                    return true;
-                },
-                shard_stats, shard_error);
-            fprintf(out, "%s\n", nlohmann::json{{"done", done_json(shard_stats, ok, shard_error)}}.dump().c_str());
-            fflush(out);
-            _exit(0);
-        }
-        close(fds[1]);
-        shards[k].pid = pid;
-        shards[k].fd = fds[0];
-    }
-    bool ok = error.empty(), stopped = !ok, first = true;
-    // Every shard's lines as they come, until all are done (or the handler says stop).
-    for (;;) {
-        std::vector<pollfd> polled;
-        std::vector<Shard*> owners;
-        for (Shard& shard : shards)
-            if (shard.fd >= 0) polled.push_back({shard.fd, POLLIN, 0}), owners.push_back(&shard);
-        if (polled.empty() || stopped) break;
-        if (poll(polled.data(), polled.size(), -1) < 0) continue;
-        for (size_t i = 0; i < polled.size() && !stopped; ++i) {
-            if (!polled[i].revents) continue;
-            Shard& shard = *owners[i];
-            char buffer[65536];
-            ssize_t n = read(shard.fd, buffer, sizeof buffer);
-            if (n <= 0) {
-                close(shard.fd);
-                shard.fd = -1;
-                continue;
-            }
-            shard.pending.append(buffer, static_cast<size_t>(n));
-            for (size_t end; !stopped && (end = shard.pending.find('\n')) != std::string::npos;) {
-                nlohmann::json line = nlohmann::json::parse(shard.pending.substr(0, end), nullptr, false);
-                shard.pending.erase(0, end + 1);
-                if (line.contains("execution")) {
-                    ExecutionReport report;
-                    ExecutionOutcome outcome;
-                    read_execution(line["execution"], report, outcome);
-                    if (!handler(report)) stopped = true;
-                } else if (line.contains("done")) {
-                    const nlohmann::json& done = line["done"];
-                    add_shard_stats(done, first, stats);
-                    first = false;
-                    shard.done = true;
-                    if (!done.at("ok").get<bool>() && ok) {
-                        ok = false;
-                        error = done.at("error");
-                        stopped = true;
-                    }
-                }
-            }
-        }
-    }
-    for (Shard& shard : shards) {
-        if (shard.pid < 0) continue;
-        if (stopped) kill(shard.pid, SIGKILL);  // the rest of its search is not wanted
-        if (shard.fd >= 0) close(shard.fd);
-        waitpid(shard.pid, nullptr, 0);
-        if (!shard.done && !stopped && ok) {
-            ok = false;
-            error = "a shard of the exploration ended without its report";
-        }
-    }
-    if (stopped && ok) stats.complete = false;
     return ok;
 }
 

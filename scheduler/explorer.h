@@ -12,8 +12,7 @@
 // One exploration can be split into shards (`shard_index` of `shard_count`) that need no
 // communication: DPOR deals out its wakeup-tree branches (scheduler/dpor.h), PCT and random
 // take every shard_count-th seed; preemption bounding runs whole in every shard. `run_jobs`
-// runs one search with several executions at once (DPOR: scheduler/parallel_dpor.h), or, in
-// a shard, several shards of it at once, each in a process of its own.
+// runs one search (or shard) with several executions at once.
 #pragma once
 
 #include <cstdint>
@@ -75,22 +74,14 @@ public:
     // not behave deterministically under baton.
     bool run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
 
-    // Runs this exploration with `jobs` executions at once. Unsharded: one search, `jobs`
-    // runner threads (run_shared). A shard: `jobs` shards of it at once (its shard split
-    // `jobs` ways), each in a forked process with its own program process and an equal part
-    // of the execution budget; the executions `worth_sending` picks there (it runs in the
-    // shard's process, and should pick few: those with something new) come to `handler` here
-    // as they arrive; the stats are summed, and complete only if every shard was.
-    bool run_jobs(uint32_t jobs, const OutcomeHandler& worth_sending, const OutcomeHandler& handler,
-                  ExplorationStats& stats, std::string& error);
+    // Runs this exploration with `jobs` executions at once, each in a program process of its
+    // own, on runner threads that share one search (DPOR: scheduler/parallel_dpor.h; PCT and
+    // random take their seeds in turn; preemption bounding runs as one).
+    bool run_jobs(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
 
     class Session;  // one run's clock, counters and handler (explorer.cpp)
 
 private:
-    // One search with `jobs` executions at once, each in a program process of its own (DPOR
-    // shares its state: scheduler/parallel_dpor.h; PCT and random run seeds side by side).
-    bool run_shared(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
-
     RunRequest base_;
     Budget budget_;
     SearchOptions options_;

@@ -408,6 +408,13 @@ TEST(Jobs, ShareOneSearchWithoutRunningAnOrderTwice) {
             EXPECT_LE(report["stats"]["processes"], std::stoi(jobs)) << report.dump(2);
         }
     }
+    // A shard's search is shared the same way: each completes its part.
+    std::string four = directory.file("workers4.c");
+    for (const char* shard : {"1/2", "2/2"}) {
+        auto part = check_json(four, {"--strategy", "dpor", "--shard", shard, "--jobs", "2"}, directory.path());
+        EXPECT_EQ(part["verdict"], "verified") << shard << part.dump(2);
+        EXPECT_LT(part["stats"]["executions"], factorial(4)) << shard << part.dump(2);
+    }
     // PCT's seeds go to the runners in turn: the budget is spent once.
     std::string racy = directory.file("racy.c", racy_counter_program());
     auto sampled = check_json(racy, {"--strategy", "pct", "--jobs", "2", "--max-executions", "40"}, directory.path());

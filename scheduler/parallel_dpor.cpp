@@ -256,8 +256,8 @@ void ParallelDporSearch::extend(const Running& running, const Trace& trace, std:
         next->depth = k + 1;
         next->asleep = asleep;
         branch.child = std::move(next);
-        at->branches.insert(at->branches.begin(), std::move(branch));
-        at = at->branches.front().child.get();
+        at->branches.push_back(std::move(branch));  // its first: what came is out for now
+        at = at->branches.back().child.get();
         path.push_back(at);
     }
     for (const Branch& branch : came) {

@@ -92,8 +92,8 @@ void Execution::initialize() {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     // Blocks up to 32 MiB (glibc's highest threshold) come from the heap too, not from
     // mappings of their own, which the reset cannot undo: a block of 128 KiB or more alive at
-    // an execution's end (one mutual.c's million turns left, about 15 MiB) made the next
-    // execution start a fresh process.
+    // an execution's end made the next execution start a fresh process (mutual.c's schedule
+    // text, two million switches, and the end record's copy of it: 7.5 MiB each).
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     shadow_ = ShadowMemory::create();
     auto* main_thread = new Thread();

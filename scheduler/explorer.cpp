@@ -184,6 +184,44 @@ void name_bounds(const Explorer::Session& session, const Budget& budget, Explora
     stats.seconds = session.elapsed();
 }
 
+// The request of a trace-driven search's execution (DPOR, preemption bounding).
+RunRequest guided_request(const RunRequest& base, const Plan& plan, uint64_t trace_limit) {
+    RunRequest request = base;
+    request.strategy = "guided";
+    request.plan = format_plan(plan);
+    request.record_trace = true;
+    request.trace_limit = trace_limit;
+    return request;
+}
+
+// What an execution of a trace-driven search gives the search.
+enum class TraceUse {
+    kUnreadable,  // killed before its trace was written: the search cannot see past it
+    kTooLong,     // too long to search systematically (the bound is named): leave it to sampling
+    kStartOver,   // it found new scheduling points, which every execution so far lacks
+    kAdd,         // `trace` goes to the search
+};
+
+TraceUse use_of_trace(const ExecutionOutcome& outcome, uint64_t trace_limit, Explorer::Session& session,
+                      Trace& trace, std::vector<std::string>& bounds) {
+    std::string trace_error;
+    if (!parse_trace(outcome.trace, trace, trace_error)) return TraceUse::kUnreadable;
+    if (trace.truncated) {
+        bounds.push_back("an execution longer than " + std::to_string(trace_limit) + " steps");
+        return TraceUse::kTooLong;
+    }
+    return session.take_new_preemption_points() ? TraceUse::kStartOver : TraceUse::kAdd;
+}
+
+// The portfolio's DPOR phase is over: what it proved, and how long PCT may look after it.
+void end_dpor_phase(Explorer::Session& session, ExplorationStats& stats, bool exhausted, bool complete) {
+    stats.complete = complete;
+    stats.strategy = "dpor";
+    // DPOR ran out of schedules without proving the program correct (an execution it could
+    // not see whole): PCT looks for what it missed, for a while, not the whole budget.
+    session.limit_phase(exhausted && !complete ? stats.executions + kSamplesAfterUnprovedDpor : UINT64_MAX);
+}
+
 }  // namespace
 
 bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error) {
@@ -209,11 +247,7 @@ bool Explorer::run(const OutcomeHandler& handler, ExplorationStats& stats, std::
         bool exhausted = false;
         ok = run_guided<DporSearch>(make, "dpor", of_shard(options_), base_, options_.trace_limit, until,
                                     session, complete, exhausted, steps_seen, stats.bounds, error);
-        stats.complete = complete;
-        stats.strategy = "dpor";
-        // DPOR ran out of schedules without proving the program correct (an execution it
-        // could not see whole): PCT looks for what it missed, for a while, not the whole budget.
-        session.limit_phase(exhausted && !complete ? stats.executions + kSamplesAfterUnprovedDpor : UINT64_MAX);
+        end_dpor_phase(session, stats, exhausted, complete);
     } else if (strategy == "bounded") {
         bool complete = false;
         uint32_t bound = options_.max_preemptions;
@@ -267,35 +301,23 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
             }
             return true;
         }
-        RunRequest request = base;
-        request.strategy = "guided";
-        request.plan = format_plan(plan);
-        request.record_trace = true;
-        request.trace_limit = trace_limit;
         ExecutionOutcome outcome;
         std::string description = std::string(name) + " execution " + std::to_string(n) + suffix;
-        if (!session.run(request, description, outcome, error)) return false;
+        if (!session.run(guided_request(base, plan, trace_limit), description, outcome, error)) return false;
         Trace trace;
-        std::string trace_error;
-        if (!parse_trace(outcome.trace, trace, trace_error)) {
-            // The program died before its trace was written (killed from outside): the search
-            // cannot see past this execution.
+        TraceUse use = use_of_trace(outcome, trace_limit, session, trace, bounds);
+        if (use == TraceUse::kUnreadable) {
             cut_short = true;
             continue;
         }
         steps_seen = std::max<uint64_t>(steps_seen, trace.steps.size());
-        if (trace.truncated) {
-            bounds.push_back("an execution longer than " + std::to_string(trace_limit) +
-                             " steps");
-            return true;  // too long to search systematically: leave it to sampling
-        }
-        if (outcome.killed_by_parent) cut_short = true;
-        if (session.take_new_preemption_points()) {
-            // The steps of every execution so far lack the new scheduling points.
+        if (use == TraceUse::kTooLong) return true;
+        if (use == TraceUse::kStartOver) {
             search = make();
             cut_short = false;
             continue;
         }
+        if (outcome.killed_by_parent) cut_short = true;
         search.add_execution(trace);
     }
     return true;
@@ -335,10 +357,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     auto next_phase = [&] {
         if (phase == Phase::kDpor) {
             bool exhausted = ok && !truncated && search->done();
-            stats.complete = exhausted && !cut_short;
-            stats.strategy = "dpor";
-            session.limit_phase(exhausted && !stats.complete ? stats.executions + kSamplesAfterUnprovedDpor
-                                                             : UINT64_MAX);
+            end_dpor_phase(session, stats, exhausted, exhausted && !cut_short);
             bool sample = strategy == "default" && !stats.complete && !session.stopped();
             phase = ok && sample ? Phase::kSample : Phase::kDone;
             if (phase == Phase::kSample) stats.strategy += "+pct";
@@ -360,10 +379,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
                 more = more && !truncated && session.budget_left(dpor_until, running) && search->next_plan(plan, ticket);
                 if (more) {
                     planned_in = generation;
-                    request.strategy = "guided";
-                    request.plan = format_plan(plan);
-                    request.record_trace = true;
-                    request.trace_limit = options_.trace_limit;
+                    request = guided_request(base_, plan, options_.trace_limit);
                     description = "dpor execution " + std::to_string(++count) + of_shard(options_);
                 }
             } else {
@@ -401,26 +417,22 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
             // scheduling points changed, which started a new search).
             if (planned_in != generation || truncated) continue;
             Trace trace;
-            std::string trace_error;
-            if (!parse_trace(outcome.trace, trace, trace_error)) {
-                cut_short = true;  // killed before its trace was written (as in run_guided)
+            switch (use_of_trace(outcome, options_.trace_limit, session, trace, stats.bounds)) {
+            case TraceUse::kUnreadable:
+                cut_short = true;
                 search->abandon(ticket);
-                continue;
-            }
-            if (trace.truncated) {
-                stats.bounds.push_back("an execution longer than " + std::to_string(options_.trace_limit) + " steps");
-                truncated = true;  // too long to search systematically: leave it to sampling
-                continue;
-            }
-            if (outcome.killed_by_parent) cut_short = true;
-            if (session.take_new_preemption_points()) {
-                // The steps of every execution so far lack the new scheduling points.
+                break;
+            case TraceUse::kTooLong: truncated = true; break;
+            case TraceUse::kStartOver:
                 search = new_search();
                 ++generation;
                 cut_short = false;
-                continue;
+                break;
+            case TraceUse::kAdd:
+                if (outcome.killed_by_parent) cut_short = true;
+                search->add_execution(ticket, trace);
+                break;
             }
-            search->add_execution(ticket, trace);
         }
     };
     std::vector<std::thread> runners;

@@ -59,6 +59,7 @@ struct ServerState {
     char* copy = nullptr;  // the snapshot's bytes
     size_t copy_size = 0;
     uintptr_t brk = 0;
+    uintptr_t heap_copied = 0;  // the end of the heap's copy: zeros above it at the snapshot
     void* main_tcb = nullptr;
     sigset_t mask;
     long vm_pages = 0;  // the process's size at the snapshot
@@ -212,6 +213,7 @@ void take_snapshot(uintptr_t stack_frame) {
     // it. Copying it all cost a fresh process a page fault per page (4 MiB: about 30 ms here).
     const uintptr_t heap_top = g_state->brk - mallinfo2().keepcost;
     const uintptr_t heap_copied = std::min(g_state->brk, (heap_top + 2 * sizeof(size_t) + kPage - 1) & ~(kPage - 1));
+    g_state->heap_copied = heap_copied;
     for (char* line = maps; *line;) {
         char* next = strchr(line, '\n');
         if (next) *next++ = '\0';
@@ -295,12 +297,14 @@ void restore_snapshot() {
             copy_bytes(reinterpret_cast<void*>(region.begin), state.copy + region.offset, region.end - region.begin);
             continue;
         }
-        uintptr_t used = std::max(region.begin, heap_used);
-        uintptr_t end = std::min(region.end, used);
+        uintptr_t end = std::min(region.end, std::max(region.begin, heap_used));
         copy_bytes(reinterpret_cast<void*>(region.begin), state.copy + region.offset, end - region.begin);
-        // Above the copy, the free top was zeros at the snapshot.
-        if (used > region.end) zero_bytes(reinterpret_cast<void*>(region.end), used - region.end);
     }
+    // Above the copy, the free top was zeros at the snapshot. (The heap may be cut into
+    // several regions by what is left out of the snapshot, such as the signal-safe record
+    // buffer, which need not be restored.)
+    if (heap_used > state.heap_copied)
+        zero_bytes(reinterpret_cast<void*>(state.heap_copied), heap_used - state.heap_copied);
     Fiber::zero_pool_stacks(stacks_used);
     shadow.reset_used();
     raw(SYS_close_range, state.max_fd + 1, ~0u, 0);

@@ -289,7 +289,8 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
     Search search = make();
     bool cut_short = false;  // an execution the search could not see whole
     Plan plan;
-    for (uint64_t n = 1; session.budget_left(until_seconds); ++n) {
+    for (uint64_t n = 1;; ++n) {
+        // Asked first: a search whose last execution used up the budget is still complete.
         if (!search.next_plan(plan)) {
             exhausted = true;
             complete = !cut_short;
@@ -301,6 +302,7 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
             }
             return true;
         }
+        if (!session.budget_left(until_seconds)) return true;
         ExecutionOutcome outcome;
         std::string description = std::string(name) + " execution " + std::to_string(n) + suffix;
         if (!session.run(guided_request(base, plan, trace_limit), description, outcome, error)) return false;

@@ -54,6 +54,19 @@ TEST_P(SharedMutex, DporRunsOneExecutionPerOrderOfTheCriticalSections) {
 
 INSTANTIATE_TEST_SUITE_P(K, SharedMutex, testing::Values(2, 3, 4, 5));
 
+// A search whose last execution reaches --max-executions has still seen every trace.
+TEST(Dpor, IsCompleteWhenItsLastExecutionUsesUpTheBudget) {
+    TempDir directory;
+    std::string program = directory.file("workers.c", workers_program(3, false));
+    for (const char* jobs : {"1", "2"}) {
+        auto report = check_json(program, {"--strategy", "dpor", "--max-executions", "6", "--jobs", jobs},
+                                 directory.path());
+        EXPECT_EQ(report["verdict"], "verified") << jobs << report.dump(2);
+        EXPECT_EQ(report["stats"]["executions"], 6) << jobs << report.dump(2);
+        EXPECT_TRUE(report["stats"]["bounds"].empty()) << jobs << report.dump(2);
+    }
+}
+
 TEST(Dpor, ThreadsOnTheirOwnDataNeedOneExecution) {
     TempDir directory;
     std::string program = directory.file("own.c", workers_program(5, true));

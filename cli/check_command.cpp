@@ -62,8 +62,9 @@ options:
   --max-steps N          scheduling points per execution before it counts as not ending
   --preempt WHERE        racy (the default): plain memory accesses become scheduling points
                          once found racy; all: every access to shared memory is one
-  --jobs N               run N executions at once, each in a process of its own, sharing
-                         one search (default: 1)
+  --jobs N               use N cores (default: all this process may use): runners share
+                         one search, each with a program process of its own, which runs
+                         the runner's next execution while the runner reads its last
   --shard I/N            explore only shard I of N of the search (e.g. on N machines); the
                          N shards' findings together are those of the whole search, and
                          the program is verified if every shard says verified
@@ -83,7 +84,7 @@ struct CheckOptions {
     std::vector<std::string> arguments;
     scheduler::Budget budget;
     scheduler::SearchOptions search;
-    uint32_t jobs = 1;
+    uint32_t jobs = scheduler::usable_cores();
 };
 
 bool parse_number(const std::string& text, uint64_t& value) {

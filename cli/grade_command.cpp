@@ -3,7 +3,6 @@
 // runs the programs, cli/submissions.h decides what the programs are.
 #include "cli/grade_command.h"
 
-#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +26,7 @@
 #include "cli/grader.h"
 #include "cli/limited_process.h"
 #include "cli/submissions.h"
+#include "scheduler/execution_runner.h"
 
 namespace baton::cli {
 namespace {
@@ -218,13 +218,6 @@ bool validate_check_options(const std::vector<std::string>& check_options, std::
     return false;
 }
 
-unsigned core_count() {
-    cpu_set_t cores;
-    if (sched_getaffinity(0, sizeof cores, &cores) == 0) return std::max(1, CPU_COUNT(&cores));
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    return online > 0 ? static_cast<unsigned>(online) : 1;
-}
-
 void show_progress(const SubmissionResult& result, size_t done, size_t total) {
     int width = static_cast<int>(std::to_string(total).size());
     fprintf(stderr, "[%*zu/%zu] %-13s %s (%.1f s)\n", width, done, total, result.verdict.c_str(),
@@ -277,7 +270,7 @@ int grade_main(int argc, char** argv) {
     GradeSettings settings;
     settings.check_options = options.check_options;
     settings.program_arguments = options.program_arguments;
-    settings.jobs = options.jobs ? options.jobs : core_count();
+    settings.jobs = options.jobs ? options.jobs : scheduler::usable_cores();
     settings.memory_limit_mb = options.memory_limit_mb;
     // Check takes any --time-limit (even "inf"); a deadline must stay a number of ms.
     settings.wall_limit_seconds =

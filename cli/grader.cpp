@@ -295,7 +295,8 @@ void Grading::start_build(Job& job) {
 }
 
 void Grading::start_check(Job& job) {
-    std::vector<std::string> command{"/proc/self/exe", "check", "--format=json"};
+    // Programs are checked side by side (the grader's --jobs): each check takes one core.
+    std::vector<std::string> command{"/proc/self/exe", "check", "--format=json", "--jobs=1"};
     command.insert(command.end(), settings_.check_options.begin(), settings_.check_options.end());
     command.push_back(job.binary);
     if (!settings_.program_arguments.empty()) {

@@ -172,7 +172,7 @@ nlohmann::json check_json(const std::vector<Finding>& findings, const CheckSumma
                     {"repeated_waits", summary.repeated_waits},
                     {"processes", summary.processes},
                     {"bounds", summary.bounds},
-                    {"seconds", std::round(summary.seconds * 100) / 100}};
+                    {"seconds", std::round(summary.seconds * 1000) / 1000}};
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -260,18 +262,23 @@ public:
     ~ReusedProcess() { stop(); }
 
     // Runs the request in the kept process (started if needed). False if it cannot be
-    // served that way; the caller then runs it in a new process.
-    bool run(const RunRequest& request, ExecutionOutcome& outcome) {
-        std::string key = request.program + '\0';
-        for (const std::string& argument : request.arguments) key += argument + '\0';
+    // served that way; the caller then runs it in a new process. `then`: see run_execution.
+    bool run(const RunRequest& request, const RunRequest* then, ExecutionOutcome& outcome) {
+        std::string key = process_key(request);
         if (refused_.count(key)) return false;
         if (pid_ >= 0 && key != key_) stop();
+        std::string text = request_text(request);
+        // Posted when the one before was collected: it runs already.
+        bool running = queued_ && queued_->text == text;
+        if (queued_ && !running) finish_queued();
+        queued_.reset();
+        if (text.size() > protocol::ServerChannel::kCapacity) return false;  // a process of its own
         bool started_now = pid_ < 0;
         if (started_now && !start(request, key)) return false;
         auto started = std::chrono::steady_clock::now();
         output_limit_ = request.output_limit;
         record_trace_ = request.record_trace;
-        if (!post_request(request)) return false;  // too big for the channel: a process of its own
+        if (!running) post_request(text, request.spin);
         std::vector<nlohmann::json> records = prefix_;  // the process's, sent before main
         bool replied = wait_for_reply(request, outcome, started);
         if (!replied && outcome.records.empty() && !outcome.killed_by_parent) {
@@ -279,7 +286,7 @@ public:
             refused_.insert(key);
             return false;
         }
-        if (replied) read_reply(outcome);
+        if (replied) read_reply(outcome, then && then->reuse_process && process_key(*then) == key ? then : nullptr);
         records.insert(records.end(), std::make_move_iterator(outcome.records.begin()),
                        std::make_move_iterator(outcome.records.end()));
         outcome.records = std::move(records);
@@ -347,21 +354,43 @@ private:
         return true;
     }
 
-    // Writes the request into the channel and tells the program. False if it does not fit.
-    bool post_request(const RunRequest& request) {
+    static std::string process_key(const RunRequest& request) {
+        std::string key = request.program + '\0';
+        for (const std::string& argument : request.arguments) key += argument + '\0';
+        return key;
+    }
+
+    // What the channel carries of a request (protocol.h).
+    static std::string request_text(const RunRequest& request) {
         std::string text;
         for (const std::string& setting : execution_settings(request, false, request.record_trace))
             text += setting + '\n';
         text += '\n';
         if (request.strategy == "guided") text += request.plan;
-        if (text.size() > protocol::ServerChannel::kCapacity) return false;
+        return text;
+    }
+
+    // Writes a request (that fits) into the channel and tells the program.
+    void post_request(const std::string& text, bool spin) {
         memcpy(channel_->data(), text.data(), text.size());
         channel_->request_bytes = static_cast<uint32_t>(text.size());
-        channel_->no_spinning.store(request.spin ? 0 : 1);
+        channel_->no_spinning.store(spin ? 0 : 1);
         channel_->state.store(protocol::ServerChannel::kRequest);
         if (channel_->program_sleeps.load())
             syscall(SYS_futex, &channel_->state, FUTEX_WAKE, 1, nullptr, nullptr, 0);
-        return true;
+    }
+
+    // The caller asked for another execution than the one posted: that one runs to its end
+    // all the same (it may have begun), unused.
+    void finish_queued() {
+        RunRequest waiting;
+        waiting.time_limit_ms = queued_->time_limit_ms;
+        waiting.spin = queued_->spin;
+        output_limit_ = queued_->output_limit;
+        record_trace_ = queued_->record_trace;
+        queued_.reset();
+        ExecutionOutcome unused;
+        if (wait_for_reply(waiting, unused, std::chrono::steady_clock::now())) read_reply(unused, nullptr);
     }
 
     // Waits until the program replies. Returns false if the process ended first (its status
@@ -434,8 +463,10 @@ private:
         return false;
     }
 
-    // The program replied: what it sent and printed before is in the pipes already.
-    void read_reply(ExecutionOutcome& outcome) {
+    // The program replied: what it sent and printed before is in the pipes already. Once the
+    // reply is read, `then` (if not null) is posted: the program runs it while the caller
+    // works on this one's outcome.
+    void read_reply(ExecutionOutcome& outcome, const RunRequest* then) {
         drain_available(outcome);
         take_records(outcome, "");
         const char* records = channel_->data() + channel_->trace_bytes;
@@ -468,7 +499,13 @@ private:
             waitpid(pid_, &status, 0);
             kill(-pid_, SIGKILL);
             end();
+            return;
         }
+        if (!then) return;
+        std::string text = request_text(*then);
+        if (text.size() > protocol::ServerChannel::kCapacity) return;
+        post_request(text, then->spin);
+        queued_ = Queued{std::move(text), then->time_limit_ms, then->output_limit, then->record_trace, then->spin};
     }
 
     // Reads what the (non-blocking) pipes hold now: one poll tells which (most executions
@@ -517,6 +554,7 @@ private:
         channel_ = nullptr;
         pending_.clear();
         prefix_.clear();
+        queued_.reset();
         if (pid_ >= 0) forget_child(pid_);
         pid_ = -1;
         kill_orphans();
@@ -532,6 +570,15 @@ private:
     std::set<std::string> refused_;       // programs that cannot serve
     size_t output_limit_ = 0;
     bool record_trace_ = false;  // the execution being run records its trace
+    // The request posted with the last reply's collection, which the program runs now.
+    struct Queued {
+        std::string text;
+        uint64_t time_limit_ms;
+        size_t output_limit;
+        bool record_trace;
+        bool spin;
+    };
+    std::optional<Queued> queued_;
 };
 
 ReusedProcess& reused_process() {
@@ -549,11 +596,19 @@ const nlohmann::json* ExecutionOutcome::find_record(const char* kind) const {
     return nullptr;
 }
 
+unsigned usable_cores() {
+    cpu_set_t cores;
+    if (sched_getaffinity(0, sizeof cores, &cores) == 0) return std::max(1, CPU_COUNT(&cores));
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? static_cast<unsigned>(online) : 1;
+}
+
 void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
 
-bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error) {
+bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error,
+                   const RunRequest* then) {
     if (request.reuse_process) {
-        if (reused_process().run(request, outcome)) return true;
+        if (reused_process().run(request, then, outcome)) return true;
         outcome = ExecutionOutcome{};
     }
     outcome.new_process = true;

@@ -59,7 +59,15 @@ struct ExecutionOutcome {
 };
 
 // Returns false (and an error message) only if the child could not be started at all.
-bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error);
+// `then`: the request the caller runs next, if known. A process kept for reuse_process
+// requests begins it the moment this execution's reply is read, so that the program runs
+// while the caller works on this outcome (`--jobs`). Asking for another one next costs a
+// wasted execution: the posted one runs to its end first, unused.
+bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error,
+                   const RunRequest* then = nullptr);
+
+// The cores this process may run on (as `nproc` counts them).
+unsigned usable_cores();
 
 // Makes this process the reaper of orphans left by programs under test, so none survives.
 void become_subreaper();

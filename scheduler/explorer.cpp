@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -334,6 +335,15 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     // round: under the lock, the search gives it a plan; unlocked, it runs the execution;
     // under the lock again, the execution is recorded and its trace goes to the search. No
     // other thread hands work over, which would cost two more wakeups an execution.
+    //
+    // A runner works on an execution's outcome (reading it, the search's share) about as long
+    // as the program takes to run one. So it keeps two executions: while it works on the
+    // first's outcome, its program runs the second, posted the moment the first's reply was
+    // read. A runner and its program so keep two cores busy with work, not with waiting.
+    const uint32_t runners = std::max<uint32_t>(1, jobs / 2);
+    constexpr size_t kExecutionsPerRunner = 2;
+    // Each side may spin while it waits for the other if every runner and program has a core.
+    const bool spin = 2 * runners <= usable_cores();
     become_subreaper();
     Session session(*this, handler, stats);
     const double limit = budget_.time_limit_seconds;
@@ -350,7 +360,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     auto search = new_search();
     uint64_t count = 0, samples = 0, steps_seen = 0;
     uint64_t generation = 0;  // searches started over (new scheduling points)
-    uint32_t running = 0;
+    uint32_t running = 0;     // executions taken and not yet recorded
     bool ok = true, cut_short = false, truncated = false;
     std::mutex mutex;
     std::condition_variable changed;  // an execution was recorded, or the phase moved on
@@ -368,48 +378,61 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         }
         changed.notify_all();
     };
+    struct Job {
+        RunRequest request;
+        std::string description;
+        ParallelDporSearch::Ticket ticket = 0;
+        std::optional<uint64_t> planned_in;  // the search's generation, for a DPOR plan
+        double left = 0;                     // the seconds there were when it was planned
+    };
+    // Under the lock: the next execution, if one may start now.
+    auto take_job = [&](Job& job) {
+        if (!ok) return false;
+        if (phase == Phase::kDpor) {
+            Plan plan;
+            if (truncated || !session.budget_left(dpor_until, running) || !search->next_plan(plan, job.ticket))
+                return false;
+            job.planned_in = generation;
+            job.request = guided_request(base_, plan, options_.trace_limit);
+            job.description = "dpor execution " + std::to_string(++count) + of_shard(options_);
+        } else if (phase == Phase::kSample && session.budget_left(limit, running)) {
+            job.request = sample_request(base_, options_, samples++, steps_seen, job.description);
+        } else {
+            return false;
+        }
+        job.left = session.prepare(job.request);
+        job.request.spin = spin;
+        ++running;
+        return true;
+    };
     auto runner = [&] {
+        std::deque<Job> jobs;  // this runner's: the first runs, the next one waits behind it
         std::unique_lock<std::mutex> hold(mutex);
         while (phase != Phase::kDone) {
-            RunRequest request = base_;
-            std::string description;
-            ParallelDporSearch::Ticket ticket = 0;
-            std::optional<uint64_t> planned_in;  // the search's generation, for a DPOR plan
-            bool more = ok;
-            if (phase == Phase::kDpor) {
-                Plan plan;
-                more = more && !truncated && session.budget_left(dpor_until, running) && search->next_plan(plan, ticket);
-                if (more) {
-                    planned_in = generation;
-                    request = guided_request(base_, plan, options_.trace_limit);
-                    description = "dpor execution " + std::to_string(++count) + of_shard(options_);
-                }
-            } else {
-                more = more && session.budget_left(limit, running);
-                if (more) request = sample_request(base_, options_, samples++, steps_seen, description);
-            }
-            if (!more) {
+            for (Job job; jobs.size() < kExecutionsPerRunner && take_job(job); job = Job{})
+                jobs.push_back(std::move(job));
+            if (jobs.empty()) {
                 // Nothing to start now: the phase is over if nothing runs, else what runs may
                 // bring more (DPOR's next branches).
                 if (running == 0) next_phase();
                 else changed.wait(hold);
                 continue;
             }
-            const double left = session.prepare(request);
-            request.spin = false;
-            ++running;
             hold.unlock();
             ExecutionOutcome outcome;
             std::string run_error;
-            const bool ran = run_execution(request, outcome, run_error);
+            const bool ran = run_execution(jobs[0].request, outcome, run_error,
+                                           jobs.size() > 1 ? &jobs[1].request : nullptr);
             hold.lock();
+            Job job = std::move(jobs.front());
+            jobs.pop_front();
             --running;
             changed.notify_all();
             if (!ran || !ok) {
                 if (!ran && ok) error = run_error, ok = false;
                 continue;
             }
-            if (!session.record(request, left, description, outcome, error)) {
+            if (!session.record(job.request, job.left, job.description, outcome, error)) {
                 ok = false;
                 continue;
             }
@@ -417,12 +440,12 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
                 steps_seen = std::max<uint64_t>(steps_seen, end->value("steps", uint64_t{0}));
             // A search's own execution, the one it still waits for (not one planned before the
             // scheduling points changed, which started a new search).
-            if (planned_in != generation || truncated) continue;
+            if (job.planned_in != generation || truncated) continue;
             Trace trace;
             switch (use_of_trace(outcome, options_.trace_limit, session, trace, stats.bounds)) {
             case TraceUse::kUnreadable:
                 cut_short = true;
-                search->abandon(ticket);
+                search->abandon(job.ticket);
                 break;
             case TraceUse::kTooLong: truncated = true; break;
             case TraceUse::kStartOver:
@@ -432,17 +455,17 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
                 break;
             case TraceUse::kAdd:
                 if (outcome.killed_by_parent) cut_short = true;
-                search->add_execution(ticket, trace);
+                search->add_execution(job.ticket, trace);
                 break;
             }
         }
     };
-    std::vector<std::thread> runners;
-    for (uint32_t i = 0; i < jobs; ++i) runners.emplace_back([&] {
+    std::vector<std::thread> threads;
+    for (uint32_t i = 0; i < runners; ++i) threads.emplace_back([&] {
         runner();
         stop_reused_process();  // this thread's
     });
-    for (std::thread& thread : runners) thread.join();
+    for (std::thread& thread : threads) thread.join();
     if (strategy == "pct" || strategy == "random") stats.strategy = strategy;
     name_bounds(session, budget_, stats);
     return ok;

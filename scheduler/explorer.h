@@ -12,7 +12,7 @@
 // One exploration can be split into shards (`shard_index` of `shard_count`) that need no
 // communication: DPOR deals out its wakeup-tree branches (scheduler/dpor.h), PCT and random
 // take every shard_count-th seed; preemption bounding runs whole in every shard. `run_jobs`
-// runs one search (or shard) with several executions at once.
+// runs one search (or shard) on several cores.
 #pragma once
 
 #include <cstdint>
@@ -74,9 +74,10 @@ public:
     // not behave deterministically under baton.
     bool run(const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
 
-    // Runs this exploration with `jobs` executions at once, each in a program process of its
-    // own, on runner threads that share one search (DPOR: scheduler/parallel_dpor.h; PCT and
-    // random take their seeds in turn; preemption bounding runs as one).
+    // Runs this exploration on `jobs` cores: jobs/2 runner threads (at least one) share one
+    // search (DPOR: scheduler/parallel_dpor.h; PCT and random take their seeds in turn;
+    // preemption bounding runs as one), each with a program process of its own that runs the
+    // runner's next execution while the runner works on the last one's outcome.
     bool run_jobs(uint32_t jobs, const OutcomeHandler& handler, ExplorationStats& stats, std::string& error);
 
     class Session;  // one run's clock, counters and handler (explorer.cpp)

@@ -25,7 +25,7 @@ TEST(CheckJson, HasTheContractFields) {
     finding.location = {"race.c", 8, 5, "routine"};
     finding.steps.push_back({1, "read", "mails", 27, {"race.c", 8, 5, "routine"}, 57, "thread 1 reads 'mails' = 27"});
     finding.story = "thread 1's write of 28 to 'mails' overwrote thread 2's 48: 21 increments were lost";
-    baton::report::CheckSummary summary{.program = "race.c", .verdict = "bug", .executions = 3, .strategy = "dpor+pct", .complete = false, .seconds = 1.234};
+    baton::report::CheckSummary summary{.program = "race.c", .verdict = "bug", .executions = 3, .strategy = "dpor+pct", .complete = false, .seconds = 1.2346};
     auto json = baton::report::check_json({finding}, summary);
     EXPECT_EQ(json["tool"], "baton");
     EXPECT_EQ(json["command"], "check");
@@ -38,7 +38,7 @@ TEST(CheckJson, HasTheContractFields) {
     EXPECT_EQ(json["findings"][0]["story"], finding.story);
     EXPECT_EQ(json["stats"]["executions"], 3);
     EXPECT_EQ(json["stats"]["complete"], false);
-    EXPECT_DOUBLE_EQ(json["stats"]["seconds"].get<double>(), 1.23);
+    EXPECT_DOUBLE_EQ(json["stats"]["seconds"].get<double>(), 1.235);  // to the millisecond
 }
 
 // Grading reads each program's JSON report back into findings (for its SARIF and JUnit): what

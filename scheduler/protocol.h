@@ -58,11 +58,14 @@ constexpr const char* kEnvPreemptAll = "BATON_PREEMPT_ALL";
 // kRequest; the program runs the execution, writes its reply (the trace, then its last
 // records, ending with {"rec":"exit","status":S}, with "unresettable":"why" when the process
 // then ends for real) and sets `state` to kReply. Records sent during the execution
-// (findings) go to the report descriptor as usual, before the reply. Each side spins a
-// little, then sleeps: the program on the `state` futex, the parent in poll() on the
-// eventfd (so that it also sees the program's output and its death); a side that sets
-// `state` wakes the other only if that one said it sleeps. A crash instead cuts the trace
-// file to size after its {"rec":"schedule"} record.
+// (findings) go to the report descriptor as usual, before the reply. The parent may post the
+// next request the moment it has read a reply (the channel, then the program's pipes, so
+// that what they hold after is the next execution's): the program runs it while the parent
+// works on the last one (`--jobs`). Each side spins a little, then sleeps: the program on
+// the `state` futex, the parent in poll() on the eventfd (so that it also sees the
+// program's output and its death); a side that sets `state` wakes the other only if that
+// one said it sleeps. A crash instead cuts the trace file to size after its
+// {"rec":"schedule"} record.
 constexpr const char* kEnvChannelFd = "BATON_CHANNEL_FD";
 constexpr const char* kEnvWakeFd = "BATON_WAKE_FD";
 

@@ -27,6 +27,7 @@
 #include "report/html_report.h"
 #include "report/runtime_findings.h"
 #include "report/symbolizer.h"
+#include "scheduler/cores.h"
 #include "scheduler/explorer.h"
 #include "scheduler/minimize.h"
 #include "scheduler/schedule_file.h"

@@ -26,7 +26,7 @@
 #include "cli/grader.h"
 #include "cli/limited_process.h"
 #include "cli/submissions.h"
-#include "scheduler/execution_runner.h"
+#include "scheduler/cores.h"
 
 namespace baton::cli {
 namespace {

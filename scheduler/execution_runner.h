@@ -66,9 +66,6 @@ struct ExecutionOutcome {
 bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::string& error,
                    const RunRequest* then = nullptr);
 
-// The cores this process may run on (as `nproc` counts them).
-unsigned usable_cores();
-
 // Makes this process the reaper of orphans left by programs under test, so none survives.
 void become_subreaper();
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "scheduler/cores.h"
 #include "scheduler/dpor.h"
 #include "scheduler/parallel_dpor.h"
 #include "scheduler/preemption_bounding.h"

@@ -528,6 +528,39 @@ int main(int argc, char** argv) { return argc == 3 && strcmp(argv[2], "two") == 
     }
 }
 
+// A control group's CPU quota (a container's --cpus) narrows the default --jobs, which the
+// affinity mask alone does not: with a quota of one core, one program is checked at a time.
+// Needs a cgroup hierarchy with the cpu controller that this user may make a group in.
+TEST(GradingJobs, ACpuQuotaNarrowsTheDefault) {
+    const std::string name = "baton-test-" + std::to_string(getpid());
+    std::string group, quota_file, quota;
+    if (mkdir(("/sys/fs/cgroup/cpu/" + name).c_str(), 0755) == 0) {
+        group = "/sys/fs/cgroup/cpu/" + name;
+        quota_file = group + "/cpu.cfs_quota_us";
+        quota = "100000";  // against the default period of 100000 us
+    } else if (mkdir(("/sys/fs/cgroup/" + name).c_str(), 0755) == 0) {
+        group = "/sys/fs/cgroup/" + name;
+        quota_file = group + "/cpu.max";
+        quota = "100000 100000";
+    }
+    if (group.empty()) GTEST_SKIP() << "cannot make a control group here";
+    bool limited = static_cast<bool>(std::ofstream(quota_file) << quota << std::flush);
+    TempDir dir;
+    for (const char* program : {"a.c", "b.c"}) dir.write(program, "int main(void) { return 0; }\n");
+    CommandResult graded;
+    if (limited) {
+        graded = run_command({"/bin/sh", "-c",
+                              "echo $$ > " + group + "/cgroup.procs && exec " + baton_binary("baton") +
+                                  " check --format json a.c b.c"},
+                             dir.path());
+    }
+    rmdir(group.c_str());  // empty again: the shell and baton have ended
+    if (!limited) GTEST_SKIP() << "cannot set a CPU quota in " << group;
+    nlohmann::json report = nlohmann::json::parse(graded.out, nullptr, false);
+    ASSERT_TRUE(report.is_object()) << graded.out << graded.err;
+    EXPECT_EQ(report["stats"]["jobs"], 1) << graded.out;
+}
+
 // A row says what `baton check` alone says of the same program with the same options: the
 // options (here the budget and the seed) reach every check, and the verdict, the findings
 // and the executions come back unchanged.

@@ -43,7 +43,7 @@ or one of the options below.
 options:
   --format FORMAT         text (a table, the default), json, jsonl, csv, or for CI sarif
                           (one SARIF log) or junit (one test case per program)
-  --jobs N                programs checked at once (default: the number of cores)
+  --jobs N                programs checked at once (default: the cores this process may use)
   --memory-limit MB       address space of each program's build and check (default: 2048)
   --compile-allowance S   seconds a program may take beyond --time-limit, to be built and
                           reported (default: 60); past that it is killed: a timeout

@@ -333,14 +333,20 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     // Preemption bounding's iterations depend on each other: it runs as one.
     if (options_.strategy == "bounded") return run(handler, stats, error);
     // Each runner thread keeps a program process of its own (execution_runner.cpp) and goes
-    // round: under the lock, the search gives it a plan; unlocked, it runs the execution;
-    // under the lock again, the execution is recorded and its trace goes to the search. No
-    // other thread hands work over, which would cost two more wakeups an execution.
+    // round: under the lock it takes a planned execution; unlocked, it runs it; under the
+    // lock again, the execution is recorded and its trace goes to the search. No other
+    // thread hands work over, which would cost two more wakeups an execution.
     //
     // A runner works on an execution's outcome (reading it, the search's share) about as long
     // as the program takes to run one. So it keeps two executions: while it works on the
     // first's outcome, its program runs the second, posted the moment the first's reply was
     // read. A runner and its program so keep two cores busy with work, not with waiting.
+    //
+    // The search sees the same sequence whatever the timing: executions are planned and
+    // numbered in turn, and recorded in that order (a runner whose execution ended early
+    // waits for its turn), and after each one is recorded the plan is filled up to the same
+    // number in flight. So which executions run, and which shows a finding first, depends
+    // on the number of runners only, not on which ends first.
     const uint32_t runners = std::max<uint32_t>(1, jobs / 2);
     constexpr size_t kExecutionsPerRunner = 2;
     // Each side may spin while it waits for the other if every runner and program has a core.
@@ -361,7 +367,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     auto search = new_search();
     uint64_t count = 0, samples = 0, steps_seen = 0;
     uint64_t generation = 0;  // searches started over (new scheduling points)
-    uint32_t running = 0;     // executions taken and not yet recorded
+    uint64_t taken = 0, recorded = 0;  // executions planned, and recorded, so far
     bool ok = true, cut_short = false, truncated = false;
     std::mutex mutex;
     std::condition_variable changed;  // an execution was recorded, or the phase moved on
@@ -385,9 +391,11 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         ParallelDporSearch::Ticket ticket = 0;
         std::optional<uint64_t> planned_in;  // the search's generation, for a DPOR plan
         double left = 0;                     // the seconds there were when it was planned
+        uint64_t number = 0;                 // in the order planned, which is the order recorded
     };
     // Under the lock: the next execution, if one may start now.
-    auto take_job = [&](Job& job) {
+    auto plan_job = [&](Job& job) {
+        const uint64_t running = taken - recorded;
         if (!ok) return false;
         if (phase == Phase::kDpor) {
             Plan plan;
@@ -403,19 +411,63 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         }
         job.left = session.prepare(job.request);
         job.request.spin = spin;
-        ++running;
+        job.number = taken++;
         return true;
+    };
+    const uint64_t in_flight = kExecutionsPerRunner * runners;
+    std::deque<Job> planned;  // not yet taken by a runner
+    // Under the lock, at the start and after each execution is recorded.
+    auto plan_more = [&] {
+        for (Job job; taken - recorded < in_flight && plan_job(job); job = Job{}) planned.push_back(std::move(job));
+    };
+    plan_more();
+    // Under the lock, in the order planned: the execution goes to the handler and its trace
+    // to the search.
+    auto record = [&](Job& job, bool ran, const std::string& run_error, ExecutionOutcome& outcome) {
+        if (!ran || !ok) {
+            if (!ran && ok) error = run_error, ok = false;
+            return;
+        }
+        if (!session.record(job.request, job.left, job.description, outcome, error)) {
+            ok = false;
+            return;
+        }
+        if (const nlohmann::json* end = outcome.end_record())
+            steps_seen = std::max<uint64_t>(steps_seen, end->value("steps", uint64_t{0}));
+        // A search's own execution, the one it still waits for (not one planned before the
+        // scheduling points changed, which started a new search).
+        if (job.planned_in != generation || truncated) return;
+        Trace trace;
+        switch (use_of_trace(outcome, options_.trace_limit, session, trace, stats.bounds)) {
+        case TraceUse::kUnreadable:
+            cut_short = true;
+            search->abandon(job.ticket);
+            break;
+        case TraceUse::kTooLong: truncated = true; break;
+        case TraceUse::kStartOver:
+            search = new_search();
+            ++generation;
+            cut_short = false;
+            break;
+        case TraceUse::kAdd:
+            if (outcome.killed_by_parent) cut_short = true;
+            search->add_execution(job.ticket, trace);
+            break;
+        }
     };
     auto runner = [&] {
         std::deque<Job> jobs;  // this runner's: the first runs, the next one waits behind it
         std::unique_lock<std::mutex> hold(mutex);
-        while (phase != Phase::kDone) {
-            for (Job job; jobs.size() < kExecutionsPerRunner && take_job(job); job = Job{})
-                jobs.push_back(std::move(job));
+        for (;;) {
+            while (jobs.size() < kExecutionsPerRunner && !planned.empty()) {
+                jobs.push_back(std::move(planned.front()));
+                planned.pop_front();
+            }
             if (jobs.empty()) {
-                // Nothing to start now: the phase is over if nothing runs, else what runs may
-                // bring more (DPOR's next branches).
-                if (running == 0) next_phase();
+                if (phase == Phase::kDone) return;
+                // Nothing runs and nothing more can start: the phase is over. Else what runs
+                // may bring more (DPOR's next branches).
+                if (taken == recorded) next_phase(), plan_more();
                 else changed.wait(hold);
                 continue;
             }
@@ -427,38 +479,11 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
             hold.lock();
             Job job = std::move(jobs.front());
             jobs.pop_front();
-            --running;
+            changed.wait(hold, [&] { return recorded == job.number; });
+            record(job, ran, run_error, outcome);
+            ++recorded;
+            plan_more();
             changed.notify_all();
-            if (!ran || !ok) {
-                if (!ran && ok) error = run_error, ok = false;
-                continue;
-            }
-            if (!session.record(job.request, job.left, job.description, outcome, error)) {
-                ok = false;
-                continue;
-            }
-            if (const nlohmann::json* end = outcome.end_record())
-                steps_seen = std::max<uint64_t>(steps_seen, end->value("steps", uint64_t{0}));
-            // A search's own execution, the one it still waits for (not one planned before the
-            // scheduling points changed, which started a new search).
-            if (job.planned_in != generation || truncated) continue;
-            Trace trace;
-            switch (use_of_trace(outcome, options_.trace_limit, session, trace, stats.bounds)) {
-            case TraceUse::kUnreadable:
-                cut_short = true;
-                search->abandon(job.ticket);
-                break;
-            case TraceUse::kTooLong: truncated = true; break;
-            case TraceUse::kStartOver:
-                search = new_search();
-                ++generation;
-                cut_short = false;
-                break;
-            case TraceUse::kAdd:
-                if (outcome.killed_by_parent) cut_short = true;
-                search->add_execution(job.ticket, trace);
-                break;
-            }
         }
     };
     std::vector<std::thread> threads;

@@ -59,6 +59,9 @@ public:
     // The executions the current phase of the portfolio may reach (it ends at half the budget).
     void limit_phase(uint64_t executions) { phase_executions_ = executions; }
     bool stopped() const { return stopped_; }
+    // Whether the execution recorded last was cut short by the end of the budget: it is not
+    // counted, and a search has not explored what it would have shown.
+    bool cut_by_budget() const { return cut_by_budget_; }
 
     // True once after executions found new racy locations: searches whose steps depend on
     // the scheduling points start over.
@@ -93,9 +96,12 @@ public:
                 std::string& error) {
         double limit = explorer_.budget_.time_limit_seconds;
         stats_.processes += outcome.new_process;
-        if (left < limit * 0.99 && outcome.seconds >= left) {
-            // Stopped by what was left of the budget, not by running for the whole time
-            // limit: that says nothing about the program. The search ends here.
+        // Stopped by what was left of the budget, not by running for (nearly) the whole time
+        // limit: that says nothing about the program. The search ends here. (Started in the
+        // budget's first tenth, it is a nontermination: on a loaded machine the first
+        // execution may begin tens of milliseconds in.)
+        cut_by_budget_ = left < limit * 0.9 && outcome.seconds >= left;
+        if (cut_by_budget_) {
             stopped_ = true;
             return true;
         }
@@ -136,6 +142,7 @@ public:
     ExplorationStats& stats_;
     std::chrono::steady_clock::time_point started_;
     bool stopped_ = false;
+    bool cut_by_budget_ = false;
     uint64_t phase_executions_ = UINT64_MAX;
 };
 
@@ -308,6 +315,7 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
         ExecutionOutcome outcome;
         std::string description = std::string(name) + " execution " + std::to_string(n) + suffix;
         if (!session.run(guided_request(base, plan, trace_limit), description, outcome, error)) return false;
+        if (session.cut_by_budget()) return true;  // not explored: the search is not complete
         Trace trace;
         TraceUse use = use_of_trace(outcome, trace_limit, session, trace, bounds);
         if (use == TraceUse::kUnreadable) {
@@ -430,6 +438,11 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         }
         if (!session.record(job.request, job.left, job.description, outcome, error)) {
             ok = false;
+            return;
+        }
+        if (session.cut_by_budget() && job.planned_in == generation) {
+            cut_short = true;  // not explored: the search is not complete
+            search->abandon(job.ticket);
             return;
         }
         if (const nlohmann::json* end = outcome.end_record())

@@ -67,6 +67,47 @@ TEST(Dpor, IsCompleteWhenItsLastExecutionUsesUpTheBudget) {
     }
 }
 
+// An execution that the end of the budget cuts short is not explored: a search whose last
+// execution it was is not complete. Two threads take a lock once (2 orders); main then spins
+// for 0.6 s of real time (read past the runtime's virtual clock), so that the second
+// execution begins with 0.4 s of the 1 s budget left and is cut.
+TEST(Dpor, AnExecutionTheBudgetCutsIsNotExplored) {
+    TempDir directory;
+    std::string program = directory.file("slow.c", R"(#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int count;
+void* worker(void* arg) {
+    pthread_mutex_lock(&lock);
+    count++;
+    pthread_mutex_unlock(&lock);
+    return arg;
+}
+double now(void) {
+    struct timespec t;
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, 0, worker, 0);
+    pthread_create(&b, 0, worker, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    for (double start = now(); now() - start < 0.6;) {}
+    return 0;
+}
+)");
+    for (const char* jobs : {"1", "2"}) {
+        auto report = check_json(program, {"--strategy", "dpor", "--time-limit", "1", "--jobs", jobs},
+                                 directory.path());
+        EXPECT_NE(report["verdict"], "verified") << jobs << report.dump(2);
+        EXPECT_EQ(report["stats"]["complete"], false) << jobs << report.dump(2);
+    }
+}
+
 TEST(Dpor, ThreadsOnTheirOwnDataNeedOneExecution) {
     TempDir directory;
     std::string program = directory.file("own.c", workers_program(5, true));

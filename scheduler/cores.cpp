@@ -18,14 +18,16 @@ std::string first_line(const std::string& path) {
     return line;
 }
 
+// The tighter of two quotas in cores, 0 standing for none.
+unsigned tighter(unsigned a, unsigned b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); }
+
 // The smallest quota along a control group's path and its ancestors, under `root` (a
 // cgroup's limit also bounds its descendants); `quota_of` reads one directory's.
 template <class QuotaOf>
 unsigned smallest_quota(const std::string& root, std::string path, QuotaOf quota_of) {
     unsigned smallest = 0;
     for (;;) {
-        unsigned cores = quota_of(root + path);
-        if (cores != 0 && (smallest == 0 || cores < smallest)) smallest = cores;
+        smallest = tighter(smallest, quota_of(root + path));
         if (path.empty() || path == "/") return smallest;
         size_t slash = path.rfind('/');
         path = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
@@ -42,9 +44,7 @@ unsigned cores_of_quota(long long quota, long long period) {
 unsigned cgroup_quota_cores() {
     std::ifstream groups("/proc/self/cgroup");
     unsigned smallest = 0;
-    auto keep = [&](unsigned cores) {
-        if (cores != 0 && (smallest == 0 || cores < smallest)) smallest = cores;
-    };
+    auto keep = [&](unsigned cores) { smallest = tighter(smallest, cores); };
     for (std::string line; std::getline(groups, line);) {
         // "ID:CONTROLLERS:PATH"; v2's is "0::PATH".
         size_t first = line.find(':'), second = line.find(':', first + 1);

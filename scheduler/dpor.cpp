@@ -21,18 +21,35 @@ struct Clock {
     }
 };
 
-WakeupTree chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
-    WakeupTree tree{*begin, {}};
-    if (begin + 1 != end) tree.children.push_back(chain(begin + 1, end));
-    return tree;
-}
-
 bool is_lock(OpKind kind) {
     return kind == OpKind::MutexLock || kind == OpKind::MutexTryLock || kind == OpKind::ReadLock ||
            kind == OpKind::WriteLock;
 }
 
 }  // namespace
+
+WakeupTree::~WakeupTree() {
+    // Each node taken out is freed with no children left: no destructor recurses.
+    std::vector<WakeupTree> below = std::move(children);
+    while (!below.empty()) {
+        WakeupTree last = std::move(below.back());
+        below.pop_back();
+        for (WakeupTree& child : last.children) below.push_back(std::move(child));
+        last.children.clear();
+    }
+}
+
+std::vector<WakeupTree> chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
+    // From the last step up: a loop, not a recursion as deep as the sequence is long.
+    std::vector<WakeupTree> tree;
+    for (auto step = end; step != begin;) {
+        --step;
+        std::vector<WakeupTree> above;
+        above.emplace_back(*step, std::move(tree));
+        tree = std::move(above);
+    }
+    return tree;
+}
 
 std::vector<SleepingThread> awake_after(const std::vector<SleepingThread>& asleep, const Event& step) {
     std::vector<SleepingThread> still;
@@ -95,7 +112,7 @@ bool insert_wakeup_sequence(std::vector<WakeupTree>& tree, std::vector<Event> se
         const std::vector<Event> whole = sequence;
         WakeupTree* match = begins_like(*level, sequence);
         if (!match) {
-            level->push_back(chain(whole.begin(), whole.end()));
+            for (WakeupTree& branch : chain(whole.begin(), whole.end())) level->push_back(std::move(branch));
             return true;
         }
         if (match->children.empty()) return false;
@@ -228,7 +245,7 @@ void DporSearch::extend_past_deadlock(const Trace& trace, const std::vector<Slee
         if (sleeps) continue;
         end.asleep = asleep;
         end.explored_taken = false;
-        end.wakeup.push_back({wake, {}});
+        end.wakeup.emplace_back(wake);
         stack_.push_back(std::move(end));
         return;
     }

@@ -50,11 +50,27 @@ struct Event {
 
 // Branches still to explore from a state, in the order they were found; each branch is the
 // first step of some wakeup sequences, whose rest are its children.
+//
+// A wakeup sequence may be as long as an execution (200,000 steps by default), so a tree is
+// as deep: it is freed level by level, not by recursion, which would overflow the stack. It
+// moves but does not copy (a copy would recurse).
 struct WakeupTree {
     Event event;
     std::vector<WakeupTree> children;
     bool elsewhere = false;  // given to another shard, which explores all of it
+
+    WakeupTree() = default;
+    explicit WakeupTree(const Event& event, std::vector<WakeupTree> children = {}, bool elsewhere = false)
+        : event(event), children(std::move(children)), elsewhere(elsewhere) {}
+    WakeupTree(WakeupTree&&) = default;
+    WakeupTree& operator=(WakeupTree&&) = default;
+    WakeupTree(const WakeupTree&) = delete;
+    WakeupTree& operator=(const WakeupTree&) = delete;
+    ~WakeupTree();
 };
+
+// The wakeup tree of one sequence: a chain, its first step at the root (empty if it is).
+std::vector<WakeupTree> chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end);
 
 // The sleepers still asleep once `step` has run: a dependent step may change what theirs do,
 // and a thread's own step replaces whatever else it could have done.

@@ -15,6 +15,8 @@ struct ParallelDporSearch::Branch {
 };
 
 struct ParallelDporSearch::Node {
+    ~Node();
+
     Node* parent = nullptr;
     size_t via = 0;  // parent->branches[via] leads here
     size_t depth = 0;
@@ -24,6 +26,20 @@ struct ParallelDporSearch::Node {
     bool running = false;                // an execution's plan ends here, and it is not back
     bool doomed = false;                 // about to be forgotten
 };
+
+ParallelDporSearch::Node::~Node() {
+    // The tree is as deep as an execution is long: its states are freed from a list, each
+    // with no state left below it, not by a recursion that would overflow the stack.
+    std::vector<std::unique_ptr<Node>> below;
+    for (Branch& branch : branches)
+        if (branch.child) below.push_back(std::move(branch.child));
+    while (!below.empty()) {
+        std::unique_ptr<Node> node = std::move(below.back());
+        below.pop_back();
+        for (Branch& branch : node->branches)
+            if (branch.child) below.push_back(std::move(branch.child));
+    }
+}
 
 struct ParallelDporSearch::Kept {
     Node* node;
@@ -44,14 +60,6 @@ ParallelDporSearch::Branch ParallelDporSearch::pending(const Event& event, std::
 
 namespace {
 
-// The wakeup tree of one sequence.
-std::vector<WakeupTree> chain(std::vector<Event>::const_iterator begin, std::vector<Event>::const_iterator end) {
-    std::vector<WakeupTree> tree;
-    if (begin == end) return tree;
-    tree.push_back({*begin, chain(begin + 1, end)});
-    return tree;
-}
-
 // `sequence` without the first step of `event`'s thread, once a branch that begins like it
 // is taken.
 std::vector<Event> without_step(const Event& event, std::vector<Event> sequence) {
@@ -61,15 +69,32 @@ std::vector<Event> without_step(const Event& event, std::vector<Event> sequence)
     return sequence;
 }
 
-// Every sequence of `tree` from its root to a leaf, each after `prefix`.
-void leaf_sequences(const std::vector<WakeupTree>& tree, std::vector<Event>& prefix,
-                    std::vector<std::vector<Event>>& sequences) {
-    if (tree.empty()) sequences.push_back(prefix);
-    for (const WakeupTree& branch : tree) {
+// Every sequence of `tree` from its root to a leaf, each after `prefix`, in the tree's order.
+// A loop over a stack of levels: the tree may be as deep as an execution is long.
+std::vector<std::vector<Event>> leaf_sequences(const std::vector<WakeupTree>& tree, std::vector<Event> prefix) {
+    std::vector<std::vector<Event>> sequences;
+    if (tree.empty()) return {prefix};
+    struct Level {
+        const std::vector<WakeupTree>* branches;
+        size_t next = 0;  // the branch to go down next
+    };
+    for (std::vector<Level> levels{{&tree}}; !levels.empty();) {
+        Level& level = levels.back();
+        if (level.next == level.branches->size()) {
+            levels.pop_back();
+            if (!levels.empty()) prefix.pop_back();  // the event of the branch it was below
+            continue;
+        }
+        const WakeupTree& branch = (*level.branches)[level.next++];
         prefix.push_back(branch.event);
-        leaf_sequences(branch.children, prefix, sequences);
-        prefix.pop_back();
+        if (branch.children.empty()) {
+            sequences.push_back(prefix);
+            prefix.pop_back();
+        } else {
+            levels.push_back({&branch.children});
+        }
     }
+    return sequences;
 }
 
 }  // namespace
@@ -102,19 +127,23 @@ bool ParallelDporSearch::next_plan(Plan& plan, Ticket& ticket) {
     return true;
 }
 
-ParallelDporSearch::Node* ParallelDporSearch::deepest_pending(Node& node) {
-    // The deepest state with a branch not begun: one runner then goes depth first, as one
-    // search does.
+ParallelDporSearch::Node* ParallelDporSearch::deepest_pending(Node& root) {
+    // The deepest state with a branch not begun, the first of those in depth-first order: one
+    // runner then goes depth first, as one search does. Down the branches not ended, with a
+    // stack of states (the tree is as deep as an execution is long).
     Node* deepest = nullptr;
-    bool pending = false;
-    for (Branch& branch : node.branches) {
-        pending |= branch.begun == 0 && !branch.elsewhere;
-        if (!branch.child || branch.ended) continue;
-        Node* found = deepest_pending(*branch.child);
-        if (found && (!deepest || found->depth > deepest->depth)) deepest = found;
+    for (std::vector<Node*> left{&root}; !left.empty();) {
+        Node* node = left.back();
+        left.pop_back();
+        bool pending = false;
+        for (auto branch = node->branches.rbegin(); branch != node->branches.rend(); ++branch) {
+            pending |= branch->begun == 0 && !branch->elsewhere;
+            if (branch->child && !branch->ended) left.push_back(branch->child.get());
+        }
+        // A state whose execution is not back waits: its first branch is that execution's.
+        if (pending && !node->running && (!deepest || node->depth > deepest->depth)) deepest = node;
     }
-    // A state whose execution is not back waits: its first branch is that execution's.
-    return deepest ? deepest : pending && !node.running ? &node : nullptr;
+    return deepest;
 }
 
 void ParallelDporSearch::take(Node& node, Plan& plan, Running& running) {
@@ -261,10 +290,8 @@ void ParallelDporSearch::extend(const Running& running, const Trace& trace, std:
         path.push_back(at);
     }
     for (const Branch& branch : came) {
-        std::vector<std::vector<Event>> sequences;
-        std::vector<Event> prefix{branch.event};
-        leaf_sequences(branch.below, prefix, sequences);
-        for (std::vector<Event>& sequence : sequences) insert_below(*running.tip, 0, std::move(sequence));
+        for (std::vector<Event>& sequence : leaf_sequences(branch.below, {branch.event}))
+            insert_below(*running.tip, 0, std::move(sequence));
     }
 }
 
@@ -299,7 +326,8 @@ void ParallelDporSearch::insert_below(Node& start, uint64_t after, std::vector<E
             if (match->below.empty()) return;  // a leaf: explored whole from its state, it covers the rest
             // As one level of a wakeup tree (dpor.cpp: a new leaf below another shard's branch
             // makes it this shard's).
-            std::vector<WakeupTree> level{{match->event, std::move(match->below), match->elsewhere}};
+            std::vector<WakeupTree> level;
+            level.emplace_back(match->event, std::move(match->below), match->elsewhere);
             insert_wakeup_sequence(level, std::move(sequence));
             match->below = std::move(level.front().children);
             if (match->elsewhere && !level.front().elsewhere) reopen(*node);  // now this shard's
@@ -366,7 +394,7 @@ void ParallelDporSearch::settle(Node* node) {
     }
 }
 
-bool ParallelDporSearch::may_forget(Kept& kept) const {
+bool ParallelDporSearch::may_forget(Kept& kept, const std::unordered_map<const Branch*, const Kept*>& above) const {
     // A sequence comes down into an ended branch only from below a branch begun before it, at
     // its state or at one above, that is still being explored. The one seen last usually
     // still is.
@@ -382,26 +410,41 @@ bool ParallelDporSearch::may_forget(Kept& kept) const {
                 return false;
             }
         }
-        if (!at->parent) return true;
+        if (!at->parent) break;
         through = &at->parent->branches[at->via];
         at = at->parent;
+        // A kept branch above, looked at already: the rest of the walk would be its.
+        if (auto decided = above.find(through); decided != above.end()) {
+            kept.blocked_at = decided->second->blocked_at;
+            kept.blocker = decided->second->blocker;
+            return !kept.blocked_at;
+        }
     }
+    kept.blocked_at = nullptr;
+    return true;
 }
 
 void ParallelDporSearch::forget_settled() {
     // The ended branches to look at again: those that just ended, and those whose blocker
     // did. Each either waits for the branch that blocks it, or is forgotten (the shallowest
     // first, each marking what it frees: the others inside it go with it).
+    //
+    // Shallowest first, too, because the walk up from a branch passes the kept branches above
+    // it, whose answer then is its: an execution that ends a long path settles a branch at
+    // every one of its states, and walking each to the root would take time quadratic in the
+    // path's length (a minute for 100,000 steps).
+    std::stable_sort(recheck_.begin(), recheck_.end(),
+                     [](const Kept& a, const Kept& b) { return a.node->depth < b.node->depth; });
+    std::unordered_map<const Branch*, const Kept*> looked_at;
     std::vector<Kept> forgettable;
     for (Kept& kept : recheck_) {
         const Branch& branch = kept.node->branches[kept.via];
         if (!branch.ended || !branch.child) continue;  // reopened (it comes back when it ends), or gone
-        if (may_forget(kept)) forgettable.push_back(kept);
+        if (may_forget(kept, looked_at)) forgettable.push_back(kept);
         else waiting_on_[kept.blocked_at->branches[kept.blocker].begun].push_back(kept);
+        looked_at.emplace(&branch, &kept);
     }
     recheck_.clear();
-    std::sort(forgettable.begin(), forgettable.end(),
-              [](const Kept& a, const Kept& b) { return a.node->depth < b.node->depth; });
     std::vector<Kept> roots;
     for (const Kept& kept : forgettable) {
         if (kept.node->doomed || !kept.node->branches[kept.via].child) continue;  // freed with another

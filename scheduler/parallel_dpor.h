@@ -57,7 +57,7 @@ private:
     };
 
     static Branch pending(const Event& event, std::vector<WakeupTree> below, bool elsewhere = false);
-    Node* deepest_pending(Node& node);
+    Node* deepest_pending(Node& root);
     size_t first_own(Node& node);
     void take(Node& node, Plan& plan, Running& running);
     void extend(const Running& running, const Trace& trace, std::vector<Node*>& path);
@@ -67,7 +67,7 @@ private:
     void keep_own_branches();
     void reopen(Node& node);
     void settle(Node* node);
-    bool may_forget(Kept& kept) const;
+    bool may_forget(Kept& kept, const std::unordered_map<const Branch*, const Kept*>& above) const;
     void forget_settled();
 
     uint32_t shard_index_ = 1, shard_count_ = 1;

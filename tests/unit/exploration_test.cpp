@@ -928,6 +928,30 @@ TEST(ParallelDporSearch, ShardsOfSharedSearchesTogetherExploreEveryTrace) {
     }
 }
 
+// Thread 1 takes its own lock 100,000 times before the store that races with thread 0's: the
+// wakeup sequence that reverses the race is 200,001 steps long, and so is the tree of states.
+// Both were freed by recursion, which overflowed the stack (baton crashed with SIGSEGV); the
+// shared search's settling also took time quadratic in the path (over a minute here).
+TEST(DporSearch, ARaceReversedAfterAHundredThousandStepsNeedsNoDeepRecursion) {
+    const bs::Operation store{OpKind::AtomicStore, kHeap}, own_lock{OpKind::MutexLock, kHeap + 64},
+        own_unlock{OpKind::MutexUnlock, kHeap + 64};
+    std::vector<Instruction> second;
+    for (int i = 0; i < 100'000; ++i) second.insert(second.end(), {own_lock, own_unlock});
+    second.push_back(store);
+    const Simulation simulation{{{store}, second}};
+    bs::DporSearch alone;
+    Counts one = explore(alone, simulation);
+    EXPECT_EQ(one.complete, 2);
+    EXPECT_EQ(one.blocked, 0);
+    for (uint32_t runners : {1u, 2u}) {
+        bs::ParallelDporSearch shared;
+        std::vector<TraceKey> seen;
+        Counts counts = explore_in_parallel(shared, simulation, runners, 1, seen);
+        EXPECT_EQ(counts.complete, 2) << runners << " runners";
+        EXPECT_EQ(counts.blocked, 0) << runners << " runners";
+    }
+}
+
 TEST(DporSearch, AWakeupSequenceCoveredByABranchIsNotAdded) {
     const bs::Event w0{{0, Option::Kind::Run}, {OpKind::PlainWrite, 8}};
     const bs::Event r1{{1, Option::Kind::Run}, {OpKind::PlainRead, 8}};

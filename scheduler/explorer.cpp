@@ -209,7 +209,24 @@ enum class TraceUse {
     kTooLong,     // too long to search systematically (the bound is named): leave it to sampling
     kStartOver,   // it found new scheduling points, which every execution so far lacks
     kAdd,         // `trace` goes to the search
+    kAddCutShort,  // so does `trace`, but the execution was stopped before it ended: the search
+                   // does not know what came next, and cannot be complete
 };
+
+// Whether the execution was stopped for not ending (the watchdog, the parent, or the step
+// bound, which is then named in `bounds`; the time limit is named at the end, by name_bounds).
+bool stopped_unended(const ExecutionOutcome& outcome, std::vector<std::string>& bounds) {
+    if (outcome.killed_by_parent) return true;
+    for (const nlohmann::json& record : outcome.records) {
+        if (record.value("rec", "") != "finding" || record.value("kind", "") != "nontermination") continue;
+        if (record.contains("steps")) {
+            std::string bound = "--max-steps " + std::to_string(record["steps"].get<uint64_t>());
+            if (std::find(bounds.begin(), bounds.end(), bound) == bounds.end()) bounds.push_back(bound);
+        }
+        return true;
+    }
+    return false;
+}
 
 TraceUse use_of_trace(const ExecutionOutcome& outcome, uint64_t trace_limit, Explorer::Session& session,
                       Trace& trace, std::vector<std::string>& bounds) {
@@ -219,7 +236,8 @@ TraceUse use_of_trace(const ExecutionOutcome& outcome, uint64_t trace_limit, Exp
         bounds.push_back("an execution longer than " + std::to_string(trace_limit) + " steps");
         return TraceUse::kTooLong;
     }
-    return session.take_new_preemption_points() ? TraceUse::kStartOver : TraceUse::kAdd;
+    if (session.take_new_preemption_points()) return TraceUse::kStartOver;
+    return stopped_unended(outcome, bounds) ? TraceUse::kAddCutShort : TraceUse::kAdd;
 }
 
 // The portfolio's DPOR phase is over: what it proved, and how long PCT may look after it.
@@ -329,7 +347,7 @@ bool run_guided(const std::function<Search()>& make, const char* name, const std
             cut_short = false;
             continue;
         }
-        if (outcome.killed_by_parent) cut_short = true;
+        if (use == TraceUse::kAddCutShort) cut_short = true;
         search.add_execution(trace);
     }
     return true;
@@ -462,10 +480,8 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
             ++generation;
             cut_short = false;
             break;
-        case TraceUse::kAdd:
-            if (outcome.killed_by_parent) cut_short = true;
-            search->add_execution(job.ticket, trace);
-            break;
+        case TraceUse::kAddCutShort: cut_short = true; [[fallthrough]];
+        case TraceUse::kAdd: search->add_execution(job.ticket, trace); break;
         }
     };
     auto runner = [&] {

@@ -67,6 +67,92 @@ TEST(Dpor, IsCompleteWhenItsLastExecutionUsesUpTheBudget) {
     }
 }
 
+// The second thread takes its own lock 60,000 times before the store that races with the
+// first's: the wakeup sequence that reverses the race, and the shared search's tree of states,
+// are 120,001 steps deep. Freeing them by recursion overflowed the stack (baton died of
+// SIGSEGV with no output); the shared search's settling took over 30 s.
+TEST(Dpor, ARaceReversedAfterManyStepsIsVerified) {
+    TempDir directory;
+    std::string program = directory.file("long_reversal.c", R"(#include <pthread.h>
+#include <stdatomic.h>
+atomic_int x;
+pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
+void* first(void* arg) {
+    atomic_store(&x, 1);
+    return arg;
+}
+void* second(void* arg) {
+    for (int i = 0; i < 60000; i++) {
+        pthread_mutex_lock(&own);
+        pthread_mutex_unlock(&own);
+    }
+    atomic_store(&x, 2);
+    return arg;
+}
+int main(void) {
+    pthread_t a, b;
+    pthread_create(&a, NULL, first, NULL);
+    pthread_create(&b, NULL, second, NULL);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    return 0;
+}
+)");
+    for (const char* jobs : {"1", "2"}) {
+        auto report = check_json(program, {"--strategy", "dpor", "--jobs", jobs}, directory.path());
+        EXPECT_EQ(report["verdict"], "verified") << jobs << report.dump(2);
+        EXPECT_EQ(report["stats"]["executions"], 2) << jobs << report.dump(2);
+    }
+}
+
+// An execution stopped because it did not end (at the step bound, or by the time limit) was
+// not seen whole: the search cannot be complete, whatever it found, and names the bound. The
+// worker waits 1 ms of real time per turn, so that the time limit stops it after a few hundred
+// steps, not at the 200,000 that make its trace too long to search. (It was "complete" with
+// no bound named.)
+TEST(Dpor, AnExecutionStoppedForNotEndingLeavesTheSearchIncomplete) {
+    TempDir directory;
+    std::string program = directory.file("slow_forever.c", R"(#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+long turns;
+double now(void) {
+    struct timespec t;
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+void* worker(void* arg) {
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        turns++;
+        pthread_mutex_unlock(&lock);
+        for (double start = now(); now() - start < 0.001;) {}
+    }
+    return arg;
+}
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+)");
+    for (const char* jobs : {"1", "2"}) {
+        auto by_steps = check_json(program, {"--strategy", "dpor", "--max-steps", "100", "--jobs", jobs},
+                                   directory.path());
+        EXPECT_EQ(by_steps["stats"]["complete"], false) << jobs << by_steps.dump(2);
+        EXPECT_EQ(by_steps["stats"]["bounds"], nlohmann::json::array({"--max-steps 100"})) << jobs << by_steps.dump(2);
+        auto by_time = check_json(program, {"--strategy", "dpor", "--time-limit", "0.5", "--jobs", jobs},
+                                  directory.path());
+        EXPECT_EQ(by_time["stats"]["complete"], false) << jobs << by_time.dump(2);
+        EXPECT_EQ(by_time["stats"]["bounds"], nlohmann::json::array({"--time-limit"})) << jobs << by_time.dump(2);
+        for (const nlohmann::json* report : {&by_steps, &by_time})
+            EXPECT_EQ((*report)["findings"][0]["kind"], "nontermination") << jobs << report->dump(2);
+    }
+}
+
 // An execution that the end of the budget cuts short is not explored: a search whose last
 // execution it was is not complete. Two threads take a lock once (2 orders); main then spins
 // for 0.6 s of real time (read past the runtime's virtual clock), so that the second

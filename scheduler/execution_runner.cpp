@@ -73,9 +73,19 @@ std::string read_file_from_start(int fd) {
     return text;
 }
 
+// The time limit of an execution that begins now (RunRequest::deadline).
+uint64_t time_limit_from_now(const RunRequest& request) {
+    if (request.deadline == std::chrono::steady_clock::time_point{}) return request.time_limit_ms;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline -
+                                                                      std::chrono::steady_clock::now());
+    return static_cast<uint64_t>(std::max<int64_t>(100, left.count()));
+}
+
 // The execution's settings as NAME=VALUE pairs (protocol.h's names): the environment of a
-// process that runs one execution, or the request to a process that serves many.
-std::vector<std::string> execution_settings(const RunRequest& request, bool has_plan, bool has_trace) {
+// process that runs one execution, or the request to a process that serves many. The time
+// limit (0: none) is given apart: a request is the same one whenever it begins.
+std::vector<std::string> execution_settings(const RunRequest& request, bool has_plan, bool has_trace,
+                                            uint64_t time_limit_ms) {
     std::vector<std::string> settings;
     auto set = [&](const char* name, const std::string& value) { settings.push_back(std::string(name) + "=" + value); };
     set(protocol::kEnvStrategy, request.strategy);
@@ -100,7 +110,7 @@ std::vector<std::string> execution_settings(const RunRequest& request, bool has_
         set(protocol::kEnvPctSteps, std::to_string(request.pct_steps));
     }
     if (request.max_steps) set(protocol::kEnvMaxSteps, std::to_string(request.max_steps));
-    if (request.time_limit_ms) set(protocol::kEnvTimeLimitMs, std::to_string(request.time_limit_ms));
+    if (time_limit_ms) set(protocol::kEnvTimeLimitMs, std::to_string(time_limit_ms));
     return settings;
 }
 
@@ -114,7 +124,7 @@ struct ChildSetup {
 
     // A process for one execution, or (`serve`) one that serves many and takes the settings
     // of each from its request.
-    ChildSetup(const RunRequest& request, bool has_plan, bool has_trace, bool serve = false) {
+    ChildSetup(const RunRequest& request, bool has_plan, bool has_trace, uint64_t time_limit_ms, bool serve = false) {
         std::string prefix = "BATON_";
         for (char** entry = environ; *entry; ++entry)
             if (strncmp(*entry, prefix.c_str(), prefix.size()) != 0) environment.emplace_back(*entry);
@@ -126,7 +136,7 @@ struct ChildSetup {
             // execution would resolve its library calls again.
             if (!getenv("LD_BIND_NOW")) environment.push_back("LD_BIND_NOW=1");
         } else {
-            for (std::string& setting : execution_settings(request, has_plan, has_trace))
+            for (std::string& setting : execution_settings(request, has_plan, has_trace, time_limit_ms))
                 environment.push_back(std::move(setting));
         }
         for (std::string& entry : environment) envp.push_back(entry.data());
@@ -266,20 +276,30 @@ public:
         std::string key = process_key(request);
         if (refused_.count(key)) return false;
         if (pid_ >= 0 && key != key_) stop();
-        std::string text = request_text(request);
-        // Posted when the one before was collected: it runs already.
-        bool running = queued_ && queued_->text == text;
+        // Posted when the one before was collected: it runs already, since then.
+        const bool running = queued_ && queued_->identity == request_text(request, 0);
         if (queued_ && !running) finish_queued();
-        queued_.reset();
-        if (text.size() > protocol::ServerChannel::kCapacity) return false;  // a process of its own
-        bool started_now = pid_ < 0;
-        if (started_now && !start(request, key)) return false;
+        Waiting waiting{0, request.output_limit, request.spin};
         auto started = std::chrono::steady_clock::now();
+        bool started_now = false;
+        if (running) {
+            waiting.time_limit_ms = queued_->time_limit_ms;
+            started = queued_->posted;
+            queued_.reset();
+        } else {
+            waiting.time_limit_ms = time_limit_from_now(request);
+            std::string text = request_text(request, waiting.time_limit_ms);
+            if (text.size() > protocol::ServerChannel::kCapacity) return false;  // a process of its own
+            started_now = pid_ < 0;
+            if (started_now && !start(request, key)) return false;
+            started = std::chrono::steady_clock::now();
+            post_request(text, request.spin);
+        }
         output_limit_ = request.output_limit;
         record_trace_ = request.record_trace;
-        if (!running) post_request(text, request.spin);
+        outcome.time_limit_ms = waiting.time_limit_ms;
         std::vector<nlohmann::json> records = prefix_;  // the process's, sent before main
-        bool replied = wait_for_reply(request, outcome, started);
+        bool replied = wait_for_reply(waiting, outcome, started);
         if (!replied && outcome.records.empty() && !outcome.killed_by_parent) {
             // It died between executions (while resetting itself): nothing of this one ran.
             refused_.insert(key);
@@ -317,7 +337,7 @@ private:
         pid_t pid = -1;
         if (channel != MAP_FAILED) channel_ = new (channel) protocol::ServerChannel();  // end() unmaps it
         if (channel_ && wake_ >= 0 && trace_ >= 0) {
-            ChildSetup setup(request, false, false, /*serve=*/true);
+            ChildSetup setup(request, false, false, 0, /*serve=*/true);
             pid = start_child([&] { exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_); });
         }
         close_fd(null);
@@ -341,8 +361,7 @@ private:
         // with; the program's constructors may print, which belongs to no execution.
         ExecutionOutcome startup;
         record_trace_ = false;
-        RunRequest waiting = request;
-        waiting.time_limit_ms = std::max<uint64_t>(request.time_limit_ms, 10'000);
+        Waiting waiting{std::max<uint64_t>(time_limit_from_now(request), 10'000), request.output_limit, request.spin};
         bool ready = wait_for_record("ready", waiting, startup, std::chrono::steady_clock::now());
         if (!ready || startup.find_record("unresettable")) {
             refused_.insert(key);
@@ -359,10 +378,11 @@ private:
         return key;
     }
 
-    // What the channel carries of a request (protocol.h).
-    static std::string request_text(const RunRequest& request) {
+    // What the channel carries of a request (protocol.h); with a time limit of 0, what tells
+    // one request from another.
+    static std::string request_text(const RunRequest& request, uint64_t time_limit_ms) {
         std::string text;
-        for (const std::string& setting : execution_settings(request, false, request.record_trace))
+        for (const std::string& setting : execution_settings(request, false, request.record_trace, time_limit_ms))
             text += setting + '\n';
         text += '\n';
         if (request.strategy == "guided") text += request.plan;
@@ -382,26 +402,32 @@ private:
     // The caller asked for another execution than the one posted: that one runs to its end
     // all the same (it may have begun), unused.
     void finish_queued() {
-        RunRequest waiting;
-        waiting.time_limit_ms = queued_->time_limit_ms;
-        waiting.spin = queued_->spin;
+        Waiting waiting{queued_->time_limit_ms, queued_->output_limit, queued_->spin};
+        auto started = queued_->posted;
         output_limit_ = queued_->output_limit;
         record_trace_ = queued_->record_trace;
         queued_.reset();
         ExecutionOutcome unused;
-        if (wait_for_reply(waiting, unused, std::chrono::steady_clock::now())) read_reply(unused, nullptr);
+        if (wait_for_reply(waiting, unused, started)) read_reply(unused, nullptr);
     }
+
+    // How to wait for an execution's reply.
+    struct Waiting {
+        uint64_t time_limit_ms;  // the program's own (0: none); the parent allows a grace period
+        size_t output_limit;
+        bool spin;
+    };
 
     // Waits until the program replies. Returns false if the process ended first (its status
     // then in outcome).
-    bool wait_for_reply(const RunRequest& request, ExecutionOutcome& outcome,
+    bool wait_for_reply(const Waiting& waiting, ExecutionOutcome& outcome,
                         std::chrono::steady_clock::time_point started) {
         auto replied = [&] {
             return channel_->state.load(std::memory_order_acquire) == protocol::ServerChannel::kReply;
         };
-        if (request.spin && spinner_.wait(replied)) return true;
+        if (waiting.spin && spinner_.wait(replied)) return true;
         channel_->parent_sleeps.store(1);
-        bool ok = wait_for_record(nullptr, request, outcome, started, replied);
+        bool ok = wait_for_record(nullptr, waiting, outcome, started, replied);
         if (ok) channel_->parent_sleeps.store(0);  // else the process and the channel are gone
         return ok;
     }
@@ -409,13 +435,13 @@ private:
     // Reads the process's records and output until the record `until` ("ready"), or until
     // `replied()`. Returns false if the process ended first (its status then in outcome).
     template <class Replied = bool (*)()>
-    bool wait_for_record(const char* until, const RunRequest& request, ExecutionOutcome& outcome,
+    bool wait_for_record(const char* until, const Waiting& waiting, ExecutionOutcome& outcome,
                          std::chrono::steady_clock::time_point started, Replied replied = [] { return false; }) {
-        uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
+        uint64_t deadline_ms = waiting.time_limit_ms ? waiting.time_limit_ms + kGraceMs : 0;
         pollfd fds[5] = {{report_, POLLIN, 0}, {out_, POLLIN, 0}, {err_, POLLIN, 0}, {pidfd_, POLLIN, 0},
                          {wake_, POLLIN, 0}};
         std::string* sinks[3] = {&pending_, &outcome.output, &outcome.errors};
-        size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
+        size_t limits[3] = {size_t{64} << 20, waiting.output_limit, waiting.output_limit};
         for (;;) {
             if (until && take_records(outcome, until)) return true;
             if (replied()) return true;
@@ -501,10 +527,12 @@ private:
             return;
         }
         if (!then) return;
-        std::string text = request_text(*then);
+        const uint64_t time_limit_ms = time_limit_from_now(*then);
+        std::string text = request_text(*then, time_limit_ms);
         if (text.size() > protocol::ServerChannel::kCapacity) return;
         post_request(text, then->spin);
-        queued_ = Queued{std::move(text), then->time_limit_ms, then->output_limit, then->record_trace, then->spin};
+        queued_ = Queued{request_text(*then, 0), time_limit_ms, then->output_limit, then->record_trace, then->spin,
+                         std::chrono::steady_clock::now()};
     }
 
     // Reads what the (non-blocking) pipes hold now: one poll tells which (most executions
@@ -571,11 +599,12 @@ private:
     bool record_trace_ = false;  // the execution being run records its trace
     // The request posted with the last reply's collection, which the program runs now.
     struct Queued {
-        std::string text;
-        uint64_t time_limit_ms;
+        std::string identity;    // request_text without a time limit
+        uint64_t time_limit_ms;  // the one it was given
         size_t output_limit;
         bool record_trace;
         bool spin;
+        std::chrono::steady_clock::time_point posted;  // when it began
     };
     std::optional<Queued> queued_;
 };
@@ -605,6 +634,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
     }
     outcome.new_process = true;
     auto started = std::chrono::steady_clock::now();
+    const uint64_t time_limit_ms = outcome.time_limit_ms = time_limit_from_now(request);
     Pipe report, out, err;
     if (!make_pipe(report) || !make_pipe(out) || !make_pipe(err)) {
         error = std::string("cannot create pipes: ") + strerror(errno);
@@ -624,7 +654,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         error = std::string("cannot create the trace file: ") + strerror(errno);
         return false;
     }
-    ChildSetup setup(request, plan_fd >= 0, trace_fd >= 0);
+    ChildSetup setup(request, plan_fd >= 0, trace_fd >= 0, time_limit_ms);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     // vfork: baton links LLVM, and copying its page tables for every execution (fork) costs
     // more than many executions themselves.
@@ -648,7 +678,7 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
                      {pidfd, POLLIN, 0}};
     std::string* sinks[3] = {&report_text, &outcome.output, &outcome.errors};
     size_t limits[3] = {size_t{64} << 20, request.output_limit, request.output_limit};
-    uint64_t deadline_ms = request.time_limit_ms ? request.time_limit_ms + kGraceMs : 0;
+    uint64_t deadline_ms = time_limit_ms ? time_limit_ms + kGraceMs : 0;
     int open_count = 3;
     int status = 0;
     bool reaped = false;

@@ -4,6 +4,7 @@
 // is the same every time); when it ends or overruns its time, everything it started is killed.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct RunRequest {
     uint64_t trace_limit = 1'000'000;  // steps recorded at most
     uint64_t max_steps = 0;      // 0: the runtime's default
     uint64_t time_limit_ms = 0;  // watchdog inside the child; the parent allows a grace period
+    // If set, the time limit is what is left until then when the execution begins (at least
+    // 100 ms) instead: an execution that waited behind another (`then` of run_execution) must
+    // not run past the end of the search's budget.
+    std::chrono::steady_clock::time_point deadline{};
     size_t output_limit = 1 << 20;  // bytes of stdout and of stderr kept
     // May run in a process that already ran executions of the same program and reset itself
     // in place (runtime/server.h): the same outcome, a hundred times faster. Falls back to a
@@ -50,7 +55,8 @@ struct ExecutionOutcome {
     std::string output;                   // stdout (up to output_limit)
     std::string errors;                   // stderr (up to output_limit)
     std::string trace;                    // the binary trace, if requested and written
-    double seconds = 0;
+    double seconds = 0;                   // from when it began
+    uint64_t time_limit_ms = 0;           // the time limit it was given (0: none)
 
     // The first record of this kind ("end", "diverged", "finding", ...), or null.
     const nlohmann::json* find_record(const char* kind) const;

@@ -74,33 +74,34 @@ public:
     // Runs one execution; false with `error` if it could not run at all.
     bool run(RunRequest request, const std::string& description, ExecutionOutcome& outcome,
              std::string& error) {
-        const double left = prepare(request);
+        prepare(request);
         outcome = ExecutionOutcome{};
         if (!run_execution(request, outcome, error)) return false;
-        return record(request, left, description, outcome, error);
+        return record(request, description, outcome, error);
     }
 
-    // Sets what every execution of this run asks for; returns the seconds left.
-    double prepare(RunRequest& request) const {
-        double left = explorer_.budget_.time_limit_seconds - elapsed();
+    // Sets what every execution of this run asks for: it may run until the budget ends,
+    // counted from when it begins (it may wait behind another, `--jobs`).
+    void prepare(RunRequest& request) const {
         request.max_steps = explorer_.budget_.max_steps;
         request.preempt_on = preempt_on_;
-        request.time_limit_ms = std::max<uint64_t>(100, static_cast<uint64_t>(left * 1000));
+        request.deadline = started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(explorer_.budget_.time_limit_seconds));
         request.reuse_process = true;
-        return left;
     }
 
-    // Counts an execution that ran (`left`: the seconds there were when it began) and gives it
-    // to the handler; false with `error` if the program is not deterministic.
-    bool record(const RunRequest& request, double left, const std::string& description, ExecutionOutcome& outcome,
+    // Counts an execution that ran and gives it to the handler; false with `error` if the
+    // program is not deterministic.
+    bool record(const RunRequest& request, const std::string& description, ExecutionOutcome& outcome,
                 std::string& error) {
         double limit = explorer_.budget_.time_limit_seconds;
+        double given = static_cast<double>(outcome.time_limit_ms) / 1000;
         stats_.processes += outcome.new_process;
         // Stopped by what was left of the budget, not by running for (nearly) the whole time
-        // limit: that says nothing about the program. The search ends here. (Started in the
-        // budget's first tenth, it is a nontermination: on a loaded machine the first
-        // execution may begin tens of milliseconds in.)
-        cut_by_budget_ = left < limit * 0.9 && outcome.seconds >= left;
+        // limit: that says nothing about the program. The search ends here. (Given 90% of the
+        // budget or more, it is a nontermination: on a loaded machine the first execution may
+        // begin tens of milliseconds in.)
+        cut_by_budget_ = outcome.time_limit_ms && given < limit * 0.9 && outcome.seconds >= given;
         if (cut_by_budget_) {
             stopped_ = true;
             return true;
@@ -416,7 +417,6 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         std::string description;
         ParallelDporSearch::Ticket ticket = 0;
         std::optional<uint64_t> planned_in;  // the search's generation, for a DPOR plan
-        double left = 0;                     // the seconds there were when it was planned
         uint64_t number = 0;                 // in the order planned, which is the order recorded
     };
     // Under the lock: the next execution, if one may start now.
@@ -435,7 +435,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
         } else {
             return false;
         }
-        job.left = session.prepare(job.request);
+        session.prepare(job.request);
         job.request.spin = spin;
         job.number = taken++;
         return true;
@@ -454,7 +454,7 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
             if (!ran && ok) error = run_error, ok = false;
             return;
         }
-        if (!session.record(job.request, job.left, job.description, outcome, error)) {
+        if (!session.record(job.request, job.description, outcome, error)) {
             ok = false;
             return;
         }

@@ -593,6 +593,36 @@ TEST(Jobs, ShareOneSearchWithoutRunningAnOrderTwice) {
     EXPECT_EQ(sampled["stats"]["strategy"], "pct") << sampled.dump(2);
 }
 
+// Every execution hangs. The runner's second execution waits behind the first, which runs
+// until the budget ends; it then begins with nothing left, and must end at once, uncounted.
+// It was given the time there had been when it was planned: it ran a second whole time limit
+// (stats.seconds 2.1 for --time-limit 1) and was counted as a second hang.
+TEST(Jobs, AnExecutionWaitingBehindAHangEndsWithTheBudget) {
+    TempDir directory;
+    std::string program = directory.file("spins.c", R"(#include <pthread.h>
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+long turns;
+void* worker(void* arg) {
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        turns++;
+        pthread_mutex_unlock(&lock);
+    }
+    return arg;
+}
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+)");
+    auto report = check_json(program, {"--strategy", "pct", "--jobs", "2", "--time-limit", "1"}, directory.path());
+    EXPECT_EQ(report["stats"]["executions"], 1) << report.dump(2);
+    EXPECT_LT(report["stats"]["seconds"].get<double>(), 1.5) << report.dump(2);
+    EXPECT_EQ(report["findings"][0]["kind"], "nontermination") << report.dump(2);
+}
+
 class Strategy : public testing::TestWithParam<const char*> {};
 
 TEST_P(Strategy, FindsTheLostUpdate) {

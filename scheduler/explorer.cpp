@@ -94,14 +94,15 @@ public:
     // program is not deterministic.
     bool record(const RunRequest& request, const std::string& description, ExecutionOutcome& outcome,
                 std::string& error) {
-        double limit = explorer_.budget_.time_limit_seconds;
-        double given = static_cast<double>(outcome.time_limit_ms) / 1000;
         stats_.processes += outcome.new_process;
         // Stopped by what was left of the budget, not by running for (nearly) the whole time
-        // limit: that says nothing about the program. The search ends here. (Given 90% of the
-        // budget or more, it is a nontermination: on a loaded machine the first execution may
-        // begin tens of milliseconds in.)
-        cut_by_budget_ = outcome.time_limit_ms && given < limit * 0.9 && outcome.seconds >= given;
+        // limit: that says nothing about the program. The search ends here. The whole time is
+        // what the first execution was given, not the budget: on a loaded machine it may begin
+        // tens of milliseconds in, and it must still be a nontermination.
+        const uint64_t given_ms = outcome.time_limit_ms;
+        most_given_ms_ = std::max(most_given_ms_, given_ms);
+        cut_by_budget_ = given_ms && given_ms < most_given_ms_ * 9 / 10 &&
+                         outcome.seconds >= static_cast<double>(given_ms) / 1000;
         if (cut_by_budget_) {
             stopped_ = true;
             return true;
@@ -144,6 +145,7 @@ public:
     std::chrono::steady_clock::time_point started_;
     bool stopped_ = false;
     bool cut_by_budget_ = false;
+    uint64_t most_given_ms_ = 0;  // the longest time limit an execution was given (the first's)
     uint64_t phase_executions_ = UINT64_MAX;
 };
 
@@ -449,7 +451,15 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     plan_more();
     // Under the lock, in the order planned: the execution goes to the handler and its trace
     // to the search.
-    auto record = [&](Job& job, bool ran, const std::string& run_error, ExecutionOutcome& outcome) {
+    // `late`: not run, the budget having ended before it could begin.
+    auto record = [&](Job& job, bool late, bool ran, const std::string& run_error, ExecutionOutcome& outcome) {
+        if (late) {
+            if (ok && job.planned_in == generation) {
+                cut_short = true;  // not explored: the search is not complete
+                search->abandon(job.ticket);
+            }
+            return;
+        }
         if (!ran || !ok) {
             if (!ran && ok) error = run_error, ok = false;
             return;
@@ -503,13 +513,16 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
             hold.unlock();
             ExecutionOutcome outcome;
             std::string run_error;
-            const bool ran = run_execution(jobs[0].request, outcome, run_error,
-                                           jobs.size() > 1 ? &jobs[1].request : nullptr);
+            // Planned before the budget ended and not begun yet (it waited behind a hang):
+            // not run, as a new process alone may take longer than the budget had left.
+            const bool late = session.elapsed() >= limit;
+            const bool ran = late || run_execution(jobs[0].request, outcome, run_error,
+                                                   jobs.size() > 1 ? &jobs[1].request : nullptr);
             hold.lock();
             Job job = std::move(jobs.front());
             jobs.pop_front();
             changed.wait(hold, [&] { return recorded == job.number; });
-            record(job, ran, run_error, outcome);
+            record(job, late, ran, run_error, outcome);
             ++recorded;
             plan_more();
             changed.notify_all();

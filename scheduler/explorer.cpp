@@ -453,24 +453,22 @@ bool Explorer::run_jobs(uint32_t jobs, const OutcomeHandler& handler, Exploratio
     // to the search.
     // `late`: not run, the budget having ended before it could begin.
     auto record = [&](Job& job, bool late, bool ran, const std::string& run_error, ExecutionOutcome& outcome) {
-        if (late) {
-            if (ok && job.planned_in == generation) {
+        if (!ok) return;
+        if (!late) {
+            if (!ran) {
+                error = run_error, ok = false;
+                return;
+            }
+            if (!session.record(job.request, job.description, outcome, error)) {
+                ok = false;
+                return;
+            }
+        }
+        if (late || session.cut_by_budget()) {
+            if (job.planned_in == generation) {
                 cut_short = true;  // not explored: the search is not complete
                 search->abandon(job.ticket);
             }
-            return;
-        }
-        if (!ran || !ok) {
-            if (!ran && ok) error = run_error, ok = false;
-            return;
-        }
-        if (!session.record(job.request, job.description, outcome, error)) {
-            ok = false;
-            return;
-        }
-        if (session.cut_by_budget() && job.planned_in == generation) {
-            cut_short = true;  // not explored: the search is not complete
-            search->abandon(job.ticket);
             return;
         }
         if (const nlohmann::json* end = outcome.end_record())

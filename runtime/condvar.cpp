@@ -95,7 +95,7 @@ int cond_signal(uintptr_t cond, bool all, uintptr_t pc) {
     Execution& ex = execution();
     ex.yield(pc, scheduler::Operation{all ? scheduler::OpKind::CondBroadcast : scheduler::OpKind::CondSignal, cond});
     Thread* oldest = nullptr;
-    for (Thread* thread : ex.threads()) {
+    for (Thread* thread : ex.live_threads()) {
         if (!waits_on(*thread, cond)) continue;
         if (all) {
             thread->cond_waiter.woken = true;
@@ -109,7 +109,7 @@ int cond_signal(uintptr_t cond, bool all, uintptr_t pc) {
 }
 
 int cond_destroy(uintptr_t cond, uintptr_t pc) {
-    for (Thread* thread : execution().threads()) {
+    for (Thread* thread : execution().live_threads()) {
         if (waits_on(*thread, cond)) {
             report_lock_misuse("destroys condition variable {object} while thread {other} waits on it",
                                cond, pc, thread->id);

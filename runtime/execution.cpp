@@ -101,8 +101,8 @@ void Execution::initialize() {
     main_thread->fiber = Fiber::adopt_current();
     main_thread->clock.set(0, 1);
     threads_.push_back(main_thread);
+    live_.push_back(main_thread);
     current_ = main_thread;
-    live_count_ = 1;
 
     note_program_code();
     Fiber::reserve_stack_pool();
@@ -179,7 +179,7 @@ Thread* Execution::create_thread(void* (*start)(void*), void* arg, size_t stack_
     thread->clock.set(thread->id, 1);
     parent.clock.tick(parent.id);
     threads_.push_back(thread);
-    ++live_count_;
+    live_.push_back(thread);  // the highest id yet
     return thread;
 }
 
@@ -202,13 +202,16 @@ void Execution::exit_current(void* result) {
     thread.status = ThreadStatus::Finished;
     thread.wait = Wait{};
     if (thread.parked_for_spin) thread.parked_for_spin = false, --parked_count_;
-    --live_count_;
+    live_.erase(std::lower_bound(live_.begin(), live_.end(), &thread,
+                                 [](const Thread* a, const Thread* b) { return a->id < b->id; }));
+    // Its clock is wanted once more, by the join; a detached thread's, never.
+    if (thread.detached) thread.clock.release();
     if (Fiber* fiber = thread.fiber) {
         objects_.erase_range(fiber->stack_low(), fiber->stack_high());
         // Freed by the next thread to run: this code still runs on the fiber's stack.
         if (thread.id != 0) threads_to_reap_.push_back(&thread);
     }
-    if (live_count_ == 0) {
+    if (live_.empty()) {
         // The last thread ended (main called pthread_exit): the process exits with status 0.
         --g_runtime_depth;
         exit(0);
@@ -266,8 +269,7 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     using Kind = scheduler::Option::Kind;
     options.clear();
     size_t timeouts_begin = 0;
-    for (Thread* thread : threads_) {
-        if (thread->status != ThreadStatus::Live) continue;
+    for (Thread* thread : live_) {
         const Wait& wait = thread->wait;
         if (!wait.kind || wait.kind->ready(*thread)) options.push_back({thread->id, Kind::Run, thread->op});
     }
@@ -276,10 +278,9 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     // deadline, if not there already. A thread whose deadline came first may be slow to run
     // again, as on a loaded machine, so deadlines do not order threads. It also keeps
     // timeouts independent of one another: a timeout is a step on its wait's object only.
-    for (Thread* thread : threads_) {
+    for (Thread* thread : live_) {
         const Wait& wait = thread->wait;
-        if (thread->status == ThreadStatus::Live && wait.kind && wait.deadline != kNoDeadline &&
-            !wait.kind->ready(*thread))
+        if (wait.kind && wait.deadline != kNoDeadline && !wait.kind->ready(*thread))
             options.push_back({thread->id, Kind::Timeout, thread->op});
     }
     // Earliest deadline first: the order in which time would expire them.
@@ -289,10 +290,9 @@ void Execution::collect_options(std::vector<scheduler::Option>& options) {
     // Offered even when nobody else can go on: that is a deadlock all the same (schedule), but
     // a search that moves steps around relies on an option staying open until a step on the
     // same object closes it.
-    for (Thread* thread : threads_) {
+    for (Thread* thread : live_) {
         const Wait& wait = thread->wait;
-        if (thread->status == ThreadStatus::Live && wait.kind && wait.kind->spurious_wakeups &&
-            wait.deadline == kNoDeadline && !wait.kind->ready(*thread))
+        if (wait.kind && wait.kind->spurious_wakeups && wait.deadline == kNoDeadline && !wait.kind->ready(*thread))
             options.push_back({thread->id, Kind::SpuriousWakeup, thread->op});
     }
 }
@@ -384,7 +384,7 @@ void Execution::end_guided_execution(size_t verdict) {
 }
 
 void Execution::unpark_readers(uintptr_t address, uint32_t size) {
-    for (Thread* thread : threads_) {
+    for (Thread* thread : live_) {
         if (!thread->parked_for_spin || thread == current_) continue;
         for (const SpinRead& read : thread->spin_reads) {
             if (read.address < address + size && address < read.address + read.size) {
@@ -402,7 +402,7 @@ void Execution::after_fork_in_child() {
         thread->status = ThreadStatus::Finished;
         thread->fiber = nullptr;  // its stack is not ours to free in this process
     }
-    live_count_ = 1;
+    live_ = {current_};
     parked_count_ = current_->parked_for_spin ? 1 : 0;
     channel_.after_fork();
 }
@@ -436,7 +436,7 @@ void Execution::finish() {
 // options say who could have gone on. In a signal handler the trace must not grow
 // (`may_grow`): the signal may have come inside malloc.
 void Execution::record_pending_operations(bool may_grow) {
-    for (Thread* thread : threads_) {
+    for (Thread* thread : live_) {
         if (thread->status != ThreadStatus::Live || (thread == current_ && !in_schedule_)) continue;
         uint8_t options = 0;
         if (in_schedule_)

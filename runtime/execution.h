@@ -52,6 +52,7 @@ public:
     Thread& thread(ThreadId id) { return *threads_[id]; }
     size_t thread_count() const { return threads_.size(); }
     const std::vector<Thread*>& threads() const { return threads_; }
+    const std::vector<Thread*>& live_threads() const { return live_; }  // by id
 
     // Thread lifecycle.
     Thread* create_thread(void* (*start)(void*), void* arg, size_t stack_size, void* user_stack,
@@ -68,7 +69,7 @@ public:
     // Is a plain access to [address, address + size) a scheduling point (a racy location, or
     // any shared one with `--preempt all`)?
     bool preempts_at(uintptr_t address, size_t size) const {
-        if (preempt_all_ && live_count_ > 1) return !private_to_current(address);
+        if (preempt_all_ && live_.size() > 1) return !private_to_current(address);
         if (preempt_granules_.empty()) return false;
         for (uintptr_t granule = address & ~uintptr_t{7}; granule < address + size; granule += 8)
             if (std::binary_search(preempt_granules_.begin(), preempt_granules_.end(), granule)) return true;
@@ -138,7 +139,10 @@ private:
     bool finished_ = false;
     bool in_schedule_ = false;  // the current thread is at a scheduling point
     Thread* current_ = nullptr;
-    std::vector<Thread*> threads_;
+    std::vector<Thread*> threads_;  // every thread the execution created, by id
+    // Those not finished, by id: a step looks at these only, so that a program that creates
+    // and joins thousands of threads in turn does not pay at every step for the finished.
+    std::vector<Thread*> live_;
     std::vector<Thread*> threads_to_reap_;  // finished; their fibers await freeing
     std::vector<scheduler::Option> options_;
     std::unique_ptr<scheduler::Strategy> strategy_;
@@ -146,7 +150,6 @@ private:
     uint64_t max_steps_ = 0;
     uint64_t now_ = 0;
     uint32_t parked_count_ = 0;
-    uint32_t live_count_ = 0;
     uint32_t run_length_ = 0;  // steps the current thread has taken in a row
     scheduler::ScheduleWriter schedule_;  // every step's choice (scheduler/schedule.h)
     TraceRecorder trace_;

@@ -62,7 +62,7 @@ long futex_wake(uint32_t* word, int count, uintptr_t pc) {
     long woken = 0;
     while (woken < count) {
         Thread* oldest = nullptr;
-        for (Thread* thread : ex.threads()) {
+        for (Thread* thread : ex.live_threads()) {
             if (thread->status == ThreadStatus::Live && thread->wait.kind == &kFutexWait &&
                 thread->wait.object == address && !thread->wait.woken &&
                 (!oldest || thread->wait.token < oldest->wait.token))

@@ -34,18 +34,11 @@ void describe_thread(Record& record, const Thread& thread) {
     record.stack("stack", thread, thread.op_pc).end_object();
 }
 
-std::vector<const Thread*> live_threads(Execution& ex) {
-    std::vector<const Thread*> live;
-    for (const Thread* thread : ex.threads())
-        if (thread->status == ThreadStatus::Live) live.push_back(thread);
-    return live;
-}
-
 }  // namespace
 
 void Execution::report_no_progress() {
     bool spinning = parked_count_ > 0;
-    std::vector<const Thread*> live = live_threads(*this);
+    std::vector<const Thread*> live(live_.begin(), live_.end());
     Record record("finding");
     record.field("kind", spinning ? "livelock" : "deadlock").begin_array("threads");
     for (const Thread* thread : live) describe_thread(record, *thread);

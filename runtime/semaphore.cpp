@@ -80,7 +80,7 @@ int post(uintptr_t address, uintptr_t pc) {
 }
 
 bool has_waiters(uintptr_t address, ThreadId& waiter) {
-    for (Thread* thread : execution().threads()) {
+    for (Thread* thread : execution().live_threads()) {
         if (thread->status == ThreadStatus::Live && thread->wait.kind == &kSemaphoreWait &&
             thread->wait.object == address) {
             waiter = thread->id;

@@ -122,6 +122,7 @@ int join_thread(pthread_t handle, void** result, uint64_t deadline, uintptr_t pc
     }
     Thread& me = execution().current();
     me.clock.join(target->clock);
+    target->clock.release();  // joined once: a thousand joined threads would keep a thousand clocks
     target->joined = true;
     observe_progress(me);
     if (result) *result = target->result;
@@ -164,6 +165,7 @@ int pthread_detach(pthread_t handle) {
     if (!thread) return ESRCH;
     if (thread->detached) return EINVAL;
     thread->detached = true;
+    if (thread->status == ThreadStatus::Finished) thread->clock.release();  // nobody joins it
     return 0;
 }
 

@@ -155,4 +155,28 @@ int main(void) {
 )";
 }
 
+std::string locks_forever_program() {
+    return R"(#include <pthread.h>
+
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+long turns;
+
+void* worker(void* arg) {
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        turns++;
+        pthread_mutex_unlock(&lock);
+    }
+    return arg;
+}
+
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+)";
+}
+
 }  // namespace baton::e2e

@@ -33,6 +33,9 @@ std::string workers_program(int threads, bool own_mutex);
 
 // A C program of two threads that increment `shared` with no lock: a data race on 'shared'.
 std::string racy_counter_program();
+// A C program whose worker takes and releases a lock for ever (lines 8 to 10) while main
+// joins it: every execution hangs.
+std::string locks_forever_program();
 
 std::string baton_binary(const char* name);  // build/bin/<name>
 std::string source_path(const std::string& relative);

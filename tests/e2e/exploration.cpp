@@ -599,24 +599,7 @@ TEST(Jobs, ShareOneSearchWithoutRunningAnOrderTwice) {
 // (stats.seconds 2.1 for --time-limit 1) and was counted as a second hang.
 TEST(Jobs, AnExecutionWaitingBehindAHangEndsWithTheBudget) {
     TempDir directory;
-    std::string program = directory.file("spins.c", R"(#include <pthread.h>
-pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-long turns;
-void* worker(void* arg) {
-    for (;;) {
-        pthread_mutex_lock(&lock);
-        turns++;
-        pthread_mutex_unlock(&lock);
-    }
-    return arg;
-}
-int main(void) {
-    pthread_t t;
-    pthread_create(&t, NULL, worker, NULL);
-    pthread_join(t, NULL);
-    return 0;
-}
-)");
+    std::string program = directory.file("spins.c", baton::e2e::locks_forever_program());
     auto report = check_json(program, {"--strategy", "pct", "--jobs", "2", "--time-limit", "1"}, directory.path());
     EXPECT_EQ(report["stats"]["executions"], 1) << report.dump(2);
     EXPECT_LT(report["stats"]["seconds"].get<double>(), 1.8) << report.dump(2);

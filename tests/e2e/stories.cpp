@@ -187,27 +187,7 @@ TEST(Stories, HangWithoutVisibleStepsSaysTheLoopTouchesNothingShared) {
 // replay there would print every one of its millions of steps.)
 TEST(Stories, HangInsideSynchronizationIsPlacedInTheProgramsLoop) {
     TempDir directory;
-    directory.file("locks_forever.c", R"(#include <pthread.h>
-
-pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-long turns;
-
-void* worker(void* arg) {
-    for (;;) {
-        pthread_mutex_lock(&lock);
-        turns++;
-        pthread_mutex_unlock(&lock);
-    }
-    return arg;
-}
-
-int main(void) {
-    pthread_t t;
-    pthread_create(&t, NULL, worker, NULL);
-    pthread_join(t, NULL);
-    return 0;
-}
-)");
+    directory.file("locks_forever.c", baton::e2e::locks_forever_program());
     nlohmann::json hang = told_hang(directory, "locks_forever.c", R"(^thread 1 loops at \S*locks_forever.c:(8|9|10) )", "0.3");
     ASSERT_TRUE(hang.contains("location")) << hang.dump(2);
     EXPECT_EQ(hang["location"].value("file", ""), "locks_forever.c") << hang.dump(2);

@@ -2,10 +2,11 @@
 // dependency of the executable, its constructor runs first; __tsan_init, called by every
 // instrumented module's constructor, starts it too if needed), it reports the end of the
 // execution however the program ends, and it follows fork(). What a reset in place cannot
-// undo (child processes, dlopen) is noted for the server (runtime/server.h).
+// undo (child processes, dlopen, a timer signal) is noted for the server (runtime/server.h).
 #include <dlfcn.h>
 #include <spawn.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -117,6 +118,21 @@ int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t*
     static auto libc_spawnp = next_definition<Spawn>("posix_spawnp");
     note_unresettable("posix_spawnp");
     return libc_spawnp(pid, file, actions, attributes, argv, envp);
+}
+
+// The kernel's timer outlives a reset, and its signal would come in the middle of a later
+// execution.
+unsigned alarm(unsigned seconds) {
+    static auto libc_alarm = next_definition<unsigned (*)(unsigned)>("alarm");
+    if (seconds) note_unresettable("alarm");
+    return libc_alarm(seconds);
+}
+
+int setitimer(__itimer_which_t which, const struct itimerval* value, struct itimerval* old) {
+    using SetTimer = int (*)(__itimer_which_t, const struct itimerval*, struct itimerval*);
+    static auto libc_setitimer = next_definition<SetTimer>("setitimer");
+    if (value && (value->it_value.tv_sec || value->it_value.tv_usec)) note_unresettable("setitimer");
+    return libc_setitimer(which, value, old);
 }
 
 void* dlopen(const char* file, int mode) {

@@ -1,7 +1,14 @@
 // The oracles that watch progress: deadlock (every live thread waits for something no
 // runnable thread can provide), livelock (the same, with at least one thread parked as a
 // busy-wait), nontermination (the step bound), and self-deadlock. All end the execution.
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <utility>
+
 #include "runtime/execution.h"
+#include "runtime/fatal.h"
 #include "runtime/oracles.h"
 #include "runtime/report_channel.h"
 
@@ -34,9 +41,32 @@ void describe_thread(Record& record, const Thread& thread) {
     record.stack("stack", thread, thread.op_pc).end_object();
 }
 
+// The timer signal the program armed (alarm, setitimer) and handles itself, or 0. Its handler
+// may change what the threads wait for, when the kernel's time has come; baton's time is
+// virtual and the signal is not part of the schedule.
+int armed_timer_signal() {
+    const std::pair<int, int> timers[] = {{ITIMER_REAL, SIGALRM}, {ITIMER_VIRTUAL, SIGVTALRM}, {ITIMER_PROF, SIGPROF}};
+    for (auto [timer, signal] : timers) {
+        itimerval left{};
+        if (getitimer(timer, &left) != 0 || (left.it_value.tv_sec == 0 && left.it_value.tv_usec == 0)) continue;
+        struct sigaction action {};
+        if (sigaction(signal, nullptr, &action) != 0) continue;
+        bool handled = (action.sa_flags & SA_SIGINFO) ? action.sa_sigaction != nullptr
+                                                      : action.sa_handler != SIG_DFL && action.sa_handler != SIG_IGN;
+        if (handled) return signal;
+    }
+    return 0;
+}
+
 }  // namespace
 
 void Execution::report_no_progress() {
+    // Not a hang for certain: the signal's handler might end it. Better no verdict than a
+    // wrong one.
+    if (int signal = armed_timer_signal())
+        fatal("every thread waits, and only the handler of SIG%s, armed by alarm() or setitimer(), could still "
+              "change that; baton runs the threads in virtual time and does not deliver timer signals",
+              sigabbrev_np(signal));
     bool spinning = parked_count_ > 0;
     std::vector<const Thread*> live(live_.begin(), live_.end());
     Record record("finding");

@@ -1,10 +1,12 @@
 // The command line's contract on bad input (exit 2, one clear line on stderr, nothing on
 // stdout) and on builds: baton-cc as CC in a multi-file make, with clang and with gcc.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -107,6 +109,55 @@ TEST(CheckErrors, TruncatedExecutable) {
     ASSERT_EQ(run_command({baton_binary("baton-cc"), "-o", binary, source}).status, 0);
     fs::resize_file(binary, fs::file_size(binary) / 2);  // the section headers are at the end
     expect_usage_error(check({binary}), "neither a C/C++ source file nor an executable");
+}
+
+// The worker polls a flag that only the SIGALRM handler sets, a second later. baton's time
+// is virtual and the kernel's signal is not part of the schedule: it called the wait a
+// livelock, a wrong verdict. Now it says why it cannot tell, in one line.
+const char* kAlarmProgram = R"(#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+volatile sig_atomic_t fired;
+void on_alarm(int sig) { (void)sig; fired = 1; }
+void* worker(void* arg) {
+    while (!fired) usleep(1000);
+    return arg;
+}
+int main(void) {
+    if (HANDLED) signal(SIGALRM, on_alarm);
+    alarm(SECONDS);
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    if (HANDLED) pthread_join(t, NULL);
+    return 0;
+}
+)";
+
+std::string alarm_program(const TempDir& dir, const std::string& name, bool handled, int seconds) {
+    std::string text = kAlarmProgram;
+    text = std::regex_replace(text, std::regex("HANDLED"), handled ? "1" : "0");
+    text = std::regex_replace(text, std::regex("SECONDS"), std::to_string(seconds));
+    return dir.file(name, text);
+}
+
+TEST(CheckErrors, AWaitOnlyATimerSignalsHandlerCanEndIsNoVerdict) {
+    TempDir dir;
+    expect_usage_error(check({"--time-limit", "10", alarm_program(dir, "alarm.c", true, 1)}),
+                       "only the handler of SIGALRM, armed by alarm() or setitimer(), could still change that");
+}
+
+TEST(Check, AnAlarmThatNobodyWaitsForChangesNothing) {
+    TempDir dir;
+    // A watchdog alarm the program does not wait for, with SIGALRM's default action: main
+    // returns at once, ending the worker's polling with the process.
+    CommandResult result = check({"--format", "json", "--time-limit", "10", alarm_program(dir, "watchdog.c", false, 30)});
+    EXPECT_EQ(result.status, 0) << result.err << result.out;
+    nlohmann::json report = nlohmann::json::parse(result.out, nullptr, false);
+    EXPECT_EQ(report.value("verdict", ""), "verified") << result.out;
+    // The kernel's timer outlives a reset in place: each execution runs in a process of its own.
+    result = check({"--format", "json", "--strategy", "random", "--max-executions", "3", dir.path() + "/watchdog.c"});
+    report = nlohmann::json::parse(result.out, nullptr, false);
+    EXPECT_EQ(report["stats"].value("processes", 0), 3) << result.out;
 }
 
 TEST(CompilerWrapper, MakeWithBatonCcOnMultiFileProject) {

@@ -1,6 +1,8 @@
 // `baton check FILE.c | FILE.cpp | BINARY [-- ARGS]`: builds the program if given source,
 // runs it under baton's runtime with the default schedule and then seeded random schedules,
 // and reports every distinct finding.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -61,6 +63,8 @@ options:
   --pct-depth D          PCT's bug depth (default: 3)
   --max-preemptions N    bounded: the largest preemption bound tried (default: 2)
   --max-steps N          scheduling points per execution before it counts as not ending
+  --stdin FILE           every execution reads FILE as its standard input (else it reads
+                         nothing: /dev/null)
   --preempt WHERE        racy (the default): plain memory accesses become scheduling points
                          once found racy; all: every access to shared memory is one
   --jobs N               use N cores (default: all this process may use): runners share
@@ -83,6 +87,7 @@ struct CheckOptions {
     std::string html;    // where to write the HTML report, if anywhere
     std::string program;
     std::vector<std::string> arguments;
+    std::string input;  // --stdin (absolute), or "": /dev/null
     scheduler::Budget budget;
     scheduler::SearchOptions search;
     uint32_t jobs = scheduler::usable_cores();
@@ -158,7 +163,20 @@ bool parse_options(int argc, char** argv, CheckOptions& options, std::string& er
                 return false;
             }
             uint64_t number = 0;
-            if (name == "--html") {
+            if (name == "--stdin") {
+                // Every execution reads it from its start: a file, not a pipe, so that a
+                // replay reads it again (its hash goes into each finding's schedule file).
+                struct stat status {};
+                int fd = value.empty() ? -1 : open(value.c_str(), O_RDONLY | O_CLOEXEC);
+                bool regular = fd >= 0 && fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+                if (fd >= 0) close(fd);
+                if (!regular) {
+                    error = "--stdin needs a readable file, not '" + value + "'" +
+                            (fd < 0 && !value.empty() ? std::string(": ") + strerror(errno) : "");
+                    return false;
+                }
+                options.input = std::filesystem::absolute(value).lexically_normal().string();
+            } else if (name == "--html") {
                 if (value.empty()) {
                     error = "--html needs a file name";
                     return false;
@@ -334,14 +352,17 @@ void save_schedules(const CheckOptions& options, std::vector<report::Finding>& f
     std::string error;
     std::string program = std::filesystem::absolute(options.program).lexically_normal().string();
     std::string hash = scheduler::hash_file(program, error);
+    std::string input_hash = options.input.empty() ? "" : scheduler::hash_file(options.input, error);
     for (size_t i = 0; i < findings.size(); ++i) {
-        if (shown_by[i].schedule.empty() || hash.empty()) continue;
+        if (shown_by[i].schedule.empty() || hash.empty() || (!options.input.empty() && input_hash.empty())) continue;
         std::string path = options.program + (i == 0 ? "" : "." + std::to_string(i + 1)) +
                            scheduler::kScheduleSuffix;
         scheduler::ScheduleFile file;
         file.program = program;
         file.program_hash = hash;
         file.arguments = options.arguments;
+        file.input = options.input;
+        file.input_hash = input_hash;
         file.finding = findings[i].kind + ": " + findings[i].message;
         file.found_in = findings[i].found_in;
         file.schedule = shown_by[i].schedule;
@@ -393,6 +414,7 @@ int check_main(int argc, char** argv) {
     scheduler::RunRequest base;
     base.program = program.executable;
     base.arguments = options.arguments;
+    base.input = options.input;
     base.preempt_all = options.preempt_all;
     scheduler::Explorer explorer(base, options.budget, options.search);
     report::Symbolizer symbolizer;

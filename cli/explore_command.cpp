@@ -428,6 +428,9 @@ void ExploreShell::save(const Words& words) {
     file.program_hash = bs::hash_file(file.program, error);
     if (file.program_hash.empty()) return (void)fmt::print("error: {}\n", error);
     file.arguments = session_.program().arguments;
+    file.input = session_.program().input;
+    if (!file.input.empty() && (file.input_hash = bs::hash_file(file.input, error)).empty())
+        return (void)fmt::print("error: {}\n", error);
     file.found_in = "baton explore";
     file.preempt_on = session_.preempt_on();
     file.preempt_all = session_.program().preempt_all;
@@ -578,7 +581,7 @@ int explore_main(int argc, char** argv) {
     bs::become_subreaper();
 
     ExploreSession session({options.program, prepared.executable, options.arguments, options.time_limit,
-                            options.preempt_all.value_or(false)});
+                            options.preempt_all.value_or(false), file.input});
     if (!session.start(choices, file.preempt_on, error)) {
         fprintf(stderr, "baton explore: %s\n", error.c_str());
         return 2;

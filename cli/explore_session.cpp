@@ -45,6 +45,7 @@ bool ExploreSession::start(const std::vector<scheduler::Choice>& choices,
     scheduler::RunRequest request;
     request.program = program_.executable;
     request.arguments = program_.arguments;
+    request.input = program_.input;
     request.preempt_all = program_.preempt_all;
     request.strategy = "guided";
     request.plan = scheduler::format_plan({});
@@ -105,6 +106,7 @@ bool ExploreSession::run(const std::vector<scheduler::Choice>& choices,
     scheduler::RunRequest request;
     request.program = program_.executable;
     request.arguments = program_.arguments;
+    request.input = program_.input;
     request.preempt_all = program_.preempt_all;
     request.strategy = "guided";
     request.plan = scheduler::format_plan({choices, {}});

@@ -33,6 +33,7 @@ struct ExploreProgram {
     std::vector<std::string> arguments;
     double time_limit_seconds = 30;  // per execution
     bool preempt_all = false;        // every shared access is a scheduling point (--preempt all)
+    std::string input;               // standard input's file, from the schedule ("": /dev/null)
 };
 
 // One state: the steps taken, and how the execution that reached it stopped.

@@ -115,6 +115,7 @@ int replay_main(int argc, char** argv) {
     scheduler::RunRequest request;
     request.program = program.executable;
     request.arguments = file.arguments;
+    request.input = file.input;
     request.preempt_on = file.preempt_on;
     request.preempt_all = file.preempt_all;
     request.strategy = "guided";

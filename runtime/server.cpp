@@ -67,6 +67,7 @@ struct ServerState {
     size_t shadow_mapped = 0;
     uint64_t pool_touched = 0;
     int max_fd = 0;
+    off_t stdin_offset = -1;  // where standard input stood at the snapshot (-1: not a file)
     uint64_t trace_in_channel = 0;  // bytes of the execution's trace in the channel
     bool trace_in_file = false;     // too big for the channel: in the trace file
     char* request = nullptr;  // the request being served, copied out of the channel
@@ -416,12 +417,18 @@ int serve(int argc, char** argv, char** envp) {
         while (count > 0) free(blocks[--count]);
     }
     take_snapshot(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16);
+    // Every execution reads the same input (`check --stdin`): the file's offset is the
+    // kernel's, outside the snapshot, and goes back to where it was.
+    g_state->stdin_offset = lseek(STDIN_FILENO, 0, SEEK_CUR);
     char line[128];
     snprintf(line, sizeof line, "{\"rec\":\"ready\",\"snapshot_bytes\":%zu}\n", g_state->copy_size);
     send_line(line);
     __builtin_setjmp(g_state->jump);
     // Every execution starts here; from the second on, the one before jumped back here.
-    if (g_state->executions++ > 0) restore_snapshot();
+    if (g_state->executions++ > 0) {
+        restore_snapshot();
+        if (g_state->stdin_offset >= 0) lseek(STDIN_FILENO, g_state->stdin_offset, SEEK_SET);
+    }
     run_execution();
 }
 

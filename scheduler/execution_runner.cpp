@@ -73,6 +73,12 @@ std::string read_file_from_start(int fd) {
     return text;
 }
 
+// The program's standard input: the request's file, or /dev/null (-1 if it cannot be opened).
+// Opened anew for each process: its offset starts at 0.
+int open_input(const RunRequest& request) {
+    return open(request.input.empty() ? "/dev/null" : request.input.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
 // The time limit of an execution that begins now (RunRequest::deadline).
 uint64_t time_limit_from_now(const RunRequest& request) {
     if (request.deadline == std::chrono::steady_clock::time_point{}) return request.time_limit_ms;
@@ -149,14 +155,14 @@ struct ChildSetup {
 };
 
 [[noreturn]] void exec_child(const ChildSetup& setup, const Pipe& report, const Pipe& out,
-                             const Pipe& err, int null, int plan_fd, int trace_fd, int channel_fd = -1,
+                             const Pipe& err, int input, int plan_fd, int trace_fd, int channel_fd = -1,
                              int wake_fd = -1) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     personality(ADDR_NO_RANDOMIZE);
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
-    if (null >= 0) dup2(null, STDIN_FILENO);
+    if (input >= 0) dup2(input, STDIN_FILENO);
     dup2(out.write, STDOUT_FILENO);
     dup2(err.write, STDERR_FILENO);
     dup2(report.write, kReportFd);  // dup2 clears close-on-exec on the new descriptor
@@ -333,14 +339,14 @@ private:
         if (channel_fd >= 0 && ftruncate(channel_fd, protocol::ServerChannel::mapping_bytes()) == 0)
             channel = mmap(nullptr, protocol::ServerChannel::mapping_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
                            channel_fd, 0);
-        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int input = open_input(request);
         pid_t pid = -1;
         if (channel != MAP_FAILED) channel_ = new (channel) protocol::ServerChannel();  // end() unmaps it
         if (channel_ && wake_ >= 0 && trace_ >= 0) {
             ChildSetup setup(request, false, false, 0, /*serve=*/true);
-            pid = start_child([&] { exec_child(setup, report, out, err, null, -1, trace_, channel_fd, wake_); });
+            pid = start_child([&] { exec_child(setup, report, out, err, input, -1, trace_, channel_fd, wake_); });
         }
-        close_fd(null);
+        close_fd(input);
         close_fd(channel_fd);  // the mapping stays
         close_fd(report.write);
         close_fd(out.write);
@@ -373,7 +379,7 @@ private:
     }
 
     static std::string process_key(const RunRequest& request) {
-        std::string key = request.program + '\0';
+        std::string key = request.program + '\0' + request.input + '\0';
         for (const std::string& argument : request.arguments) key += argument + '\0';
         return key;
     }
@@ -655,15 +661,19 @@ bool run_execution(const RunRequest& request, ExecutionOutcome& outcome, std::st
         return false;
     }
     ChildSetup setup(request, plan_fd >= 0, trace_fd >= 0, time_limit_ms);
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int input = open_input(request);
+    if (input < 0) {
+        error = "cannot read the program's input " + request.input + ": " + strerror(errno);
+        return false;
+    }
     // vfork: baton links LLVM, and copying its page tables for every execution (fork) costs
     // more than many executions themselves.
-    pid_t pid = start_child([&] { exec_child(setup, report, out, err, null, plan_fd, trace_fd); });
+    pid_t pid = start_child([&] { exec_child(setup, report, out, err, input, plan_fd, trace_fd); });
+    close_fd(input);
     if (pid < 0) {
         error = std::string("cannot start the program: ") + strerror(errno);
         return false;
     }
-    close_fd(null);
     close_fd(plan_fd);
     setpgid(pid, pid);  // also here: no race with the child's own setpgid
     close_fd(report.write);

@@ -16,6 +16,7 @@ namespace baton::scheduler {
 struct RunRequest {
     std::string program;
     std::vector<std::string> arguments;
+    std::string input;  // the file every execution reads as standard input ("": /dev/null)
     std::string strategy = "default";  // the program-side strategy (scheduler/strategy.h)
     uint64_t seed = 0;
     std::string plan;                  // "guided": the plan to follow (scheduler/schedule.h)

@@ -56,8 +56,9 @@ bool write_schedule_file(const std::string& path, const ScheduleFile& file, std:
         out << kVersionLine << "\n"
             << "program " << file.program << "\n"
             << "program-hash " << file.program_hash << "\n"
-            << "arguments " << nlohmann::json(file.arguments).dump() << "\n"
-            << "finding " << one_line(file.finding) << "\n"
+            << "arguments " << nlohmann::json(file.arguments).dump() << "\n";
+        if (!file.input.empty()) out << "input " << file.input << "\n" << "input-hash " << file.input_hash << "\n";
+        out << "finding " << one_line(file.finding) << "\n"
             << "found-in " << one_line(file.found_in) << "\n";
         if (!file.preempt_on.empty()) {
             out << "preempt-on";
@@ -120,6 +121,10 @@ bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string
                 if (!argument.is_string()) return bad("arguments must be a JSON array of strings");
                 file.arguments.push_back(argument.get<std::string>());
             }
+        } else if (key == "input") {
+            file.input = value;
+        } else if (key == "input-hash") {
+            file.input_hash = value;
         } else if (key == "finding") {
             file.finding = value;
         } else if (key == "found-in") {
@@ -161,6 +166,16 @@ bool schedule_fits_program(const ScheduleFile& file, std::string& error) {
     }
     if (hash != file.program_hash) {
         error = "'" + file.program + "' has changed since the schedule was recorded; run baton check on it again";
+        return false;
+    }
+    if (file.input.empty()) return true;
+    hash = hash_file(file.input, error);
+    if (hash.empty()) {
+        error = "the schedule's input: " + error;
+        return false;
+    }
+    if (hash != file.input_hash) {
+        error = "the input '" + file.input + "' has changed since the schedule was recorded; run baton check again";
         return false;
     }
     return true;

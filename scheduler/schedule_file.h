@@ -5,6 +5,8 @@
 //   program /home/ana/race.c
 //   program-hash fnv1a64:9c1f0e3a5b7d2c41
 //   arguments []
+//   input /home/ana/numbers.txt
+//   input-hash fnv1a64:0b5e3c1d2a4f6e87
 //   finding data-race: data race on 'mails': thread 2 writes while thread 1 reads
 //   found-in dpor execution 3
 //   preempt-on 93824992247900
@@ -14,7 +16,8 @@
 // execution (the schedule counts those steps too); `preempt-all true` (`check --preempt all`)
 // says every shared access was one.
 // The hash is of the file named by `program` (the source when baton built it), so a schedule
-// recorded before the program was edited is refused instead of replayed wrongly.
+// recorded before the program was edited is refused instead of replayed wrongly. `input` (only
+// with `check --stdin`) is the file the program read as standard input, hashed the same way.
 #pragma once
 
 #include <string>
@@ -26,6 +29,7 @@ struct ScheduleFile {
     std::string program;
     std::string program_hash;
     std::vector<std::string> arguments;
+    std::string input, input_hash;  // standard input's file ("": /dev/null)
     std::string finding;
     std::string found_in;
     std::vector<uint64_t> preempt_on;
@@ -39,8 +43,8 @@ constexpr const char* kScheduleSuffix = ".baton-schedule";
 bool write_schedule_file(const std::string& path, const ScheduleFile& file, std::string& error);
 bool read_schedule_file(const std::string& path, ScheduleFile& file, std::string& error);
 
-// Whether the file's program is still the one the schedule was recorded for (false with
-// `error`, one sentence, when it cannot be read or has changed).
+// Whether the file's program (and input) are still the ones the schedule was recorded for
+// (false with `error`, one sentence, when one cannot be read or has changed).
 bool schedule_fits_program(const ScheduleFile& file, std::string& error);
 
 // "fnv1a64:<16 hex digits>" of the file's bytes, or "" (with `error`) if it cannot be read.

@@ -65,6 +65,13 @@ TEST(CheckErrors, BadOptionValue) {
     for (const char* jobs : {"0", "x", "-2"}) expect_usage_error(check({"--jobs", jobs, "x.c"}), "--jobs");
 }
 
+TEST(CheckErrors, StdinMustBeAReadableFile) {
+    TempDir dir;
+    std::string source = dir.file("racy.c", kRacyProgram);
+    expect_usage_error(check({"--stdin", dir.path() + "/missing.txt", source}), "--stdin needs a readable file");
+    expect_usage_error(check({"--stdin", dir.path(), source}), "--stdin needs a readable file");
+}
+
 TEST(CheckErrors, UnknownCommand) {
     auto result = run_command({baton_binary("baton"), "frobnicate"});
     expect_usage_error(result, "unknown command");

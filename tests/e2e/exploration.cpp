@@ -693,6 +693,49 @@ int main(void) {
     EXPECT_NE(full.out.find(step_line(1001)), std::string::npos);
 }
 
+// The program reads how many threads to start from standard input, and aborts unless it
+// reads 2: every execution must read the --stdin file from its start, the executions of a
+// process reset in place included, and so must the replay of a finding.
+TEST(Stdin, EveryExecutionAndTheReplayReadTheFileFromItsStart) {
+    TempDir directory;
+    std::string input = directory.file("threads.txt", "2\n");
+    std::string program = directory.file("from_input.c", R"(#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+int shared;
+void* work(void* arg) { shared++; return arg; }
+int main(void) {
+    int n = 0;
+    if (scanf("%d", &n) != 1 || n != 2) abort();
+    pthread_t threads[2];
+    for (int i = 0; i < n; i++) pthread_create(&threads[i], 0, work, 0);
+    for (int i = 0; i < n; i++) pthread_join(threads[i], 0);
+    return 0;
+}
+)");
+    auto sampled = check_json(program, {"--stdin", input, "--strategy", "random", "--max-executions", "5"},
+                              directory.path());
+    EXPECT_EQ(sampled["stats"]["executions"], 5) << sampled.dump(2);
+    EXPECT_EQ(sampled["stats"]["processes"], 1) << sampled.dump(2);
+    for (const nlohmann::json& finding : sampled["findings"]) EXPECT_EQ(finding["kind"], "data-race") << sampled.dump(2);
+    auto report = check_json(program, {"--stdin", input}, directory.path());
+    ASSERT_EQ(report["findings"].size(), 1u) << report.dump(2);
+    EXPECT_EQ(report["findings"][0]["kind"], "data-race") << report.dump(2);
+    std::string schedule = report["findings"][0]["schedule"];
+    auto replay = run_command({baton_binary("baton"), "replay", schedule}, directory.path());
+    EXPECT_EQ(replay.status, 1) << replay.err;
+    EXPECT_NE(replay.out.find("data race"), std::string::npos) << replay.out;
+    EXPECT_EQ(replay.out.find("abort"), std::string::npos) << replay.out;
+    // Without the input, the program aborts; with other input, the schedule is refused.
+    auto without = check_json(program, {"--max-executions", "1"}, directory.path());
+    EXPECT_EQ(without["findings"][0]["kind"], "crash") << without.dump(2);
+    std::ofstream(input) << "3\n";
+    replay = run_command({baton_binary("baton"), "replay", schedule}, directory.path());
+    EXPECT_EQ(replay.status, 2);
+    EXPECT_NE(replay.err.find("the input '" + fs::path(input).string() + "' has changed"), std::string::npos)
+        << replay.err;
+}
+
 TEST(Replay, RefusesAScheduleOfAnEditedProgram) {
     TempDir directory;
     std::string source = directory.file("lock_order.c");

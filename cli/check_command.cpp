@@ -63,8 +63,8 @@ options:
   --pct-depth D          PCT's bug depth (default: 3)
   --max-preemptions N    bounded: the largest preemption bound tried (default: 2)
   --max-steps N          scheduling points per execution before it counts as not ending
-  --stdin FILE           every execution reads FILE as its standard input (else it reads
-                         nothing: /dev/null)
+  --stdin FILE           every execution reads FILE as its standard input (as does
+                         `< FILE`; else it reads nothing: /dev/null)
   --preempt WHERE        racy (the default): plain memory accesses become scheduling points
                          once found racy; all: every access to shared memory is one
   --jobs N               use N cores (default: all this process may use): runners share
@@ -378,6 +378,20 @@ void save_schedules(const CheckOptions& options, std::vector<report::Finding>& f
 
 }  // namespace
 
+// `baton check prog.c < input.txt`: standard input redirected from a file is the program's,
+// as --stdin gives it. Not a pipe (a CI runner's may never close, and a replay could not read
+// it again), and not a file already partly read: in `while read f; do baton check "$f"; done
+// < list`, the list is the loop's input, not the program's. "" when there is none.
+std::string redirected_input() {
+    struct stat status {};
+    if (fstat(STDIN_FILENO, &status) != 0 || !S_ISREG(status.st_mode)) return "";
+    if (lseek(STDIN_FILENO, 0, SEEK_CUR) != 0) return "";
+    std::error_code error;
+    std::filesystem::path path = std::filesystem::read_symlink("/proc/self/fd/0", error);
+    if (error || !path.is_absolute() || access(path.c_str(), R_OK) != 0) return "";
+    return path.lexically_normal().string();
+}
+
 int check_main(int argc, char** argv) {
     CheckOptions options;
     std::string error;
@@ -390,6 +404,7 @@ int check_main(int argc, char** argv) {
         fputs(kCheckUsage, stdout);
         return 0;
     }
+    if (options.input.empty()) options.input = redirected_input();
     // Read the baseline before anything runs: a bad one is an input error, found in a moment.
     std::set<std::string> accepted;
     if (!options.baseline.empty()) {

@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/commands.h"
 #include "cli/grade_report.h"
 #include "cli/grader.h"
 #include "cli/limited_process.h"
@@ -52,7 +53,8 @@ options:
   -h, --help              this help
 
 Every other option (--max-executions, --time-limit, --seed, --strategy, --max-steps, ...;
-see baton check --help) applies to each program's check, and so do ARGS.
+see baton check --help) applies to each program's check, and so do ARGS and the input
+(--stdin FILE, or < FILE).
 
 exit status: 0 no program had findings, 1 some program had findings or could not be
 checked (compile-error, error, timeout), 2 usage error (then nothing was run)
@@ -269,6 +271,16 @@ int grade_main(int argc, char** argv) {
 
     GradeSettings settings;
     settings.check_options = options.check_options;
+    // Each check's standard input is /dev/null (cli/limited_process.cpp): input redirected to
+    // the grader goes on to every check as --stdin, unless one is given.
+    bool stdin_given =
+        std::any_of(options.check_options.begin(), options.check_options.end(), [](const std::string& arg) {
+            return arg == "--stdin" || arg.starts_with("--stdin=");
+        });
+    if (std::string input = redirected_input(); !stdin_given && !input.empty()) {
+        settings.check_options.push_back("--stdin");
+        settings.check_options.push_back(input);
+    }
     settings.program_arguments = options.program_arguments;
     settings.jobs = options.jobs ? options.jobs : scheduler::usable_cores();
     settings.memory_limit_mb = options.memory_limit_mb;

@@ -10,7 +10,7 @@ namespace baton::e2e {
 
 namespace {
 
-// `input_fd` < 0: the command inherits stdin.
+// `input_fd` < 0: the command reads /dev/null.
 CommandResult run(const std::vector<std::string>& command, const std::string& directory, int input_fd) {
     CommandResult result;
     int out[2], err[2];
@@ -18,7 +18,9 @@ CommandResult run(const std::vector<std::string>& command, const std::string& di
     pid_t pid = fork();
     if (pid == 0) {
         if (!directory.empty() && chdir(directory.c_str()) != 0) _exit(126);
-        if (input_fd >= 0) dup2(input_fd, 0);
+        // Without input, the command reads nothing, whatever the test runner was given.
+        int null = open("/dev/null", O_RDONLY);
+        dup2(input_fd >= 0 ? input_fd : null, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]);

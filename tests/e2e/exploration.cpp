@@ -726,7 +726,22 @@ int main(void) {
     EXPECT_EQ(replay.status, 1) << replay.err;
     EXPECT_NE(replay.out.find("data race"), std::string::npos) << replay.out;
     EXPECT_EQ(replay.out.find("abort"), std::string::npos) << replay.out;
-    // Without the input, the program aborts; with other input, the schedule is refused.
+    // Standard input redirected from the file is the same; without the input, the program
+    // aborts; with other input, the schedule is refused.
+    auto redirected = run_command({"/bin/sh", "-c", "exec \"$0\" check --format json --max-executions 3 \"$1\" < \"$2\"",
+                                   baton_binary("baton"), program, input}, directory.path());
+    auto redirected_report = nlohmann::json::parse(redirected.out, nullptr, false);
+    ASSERT_TRUE(redirected_report.is_object()) << redirected.out << redirected.err;
+    EXPECT_EQ(redirected_report["findings"][0]["kind"], "data-race") << redirected.out << redirected.err;
+    // A file the shell has partly read already (`while read f; do baton check "$f"; done <
+    // list`) is the shell's input, not the program's: the program reads nothing.
+    auto partly_read = run_command({"/bin/sh", "-c",
+                                    "exec < \"$2\"; read line; exec \"$0\" check --format json --max-executions 1 \"$1\"",
+                                    baton_binary("baton"), program, input},
+                                   directory.path());
+    auto partly_read_report = nlohmann::json::parse(partly_read.out, nullptr, false);
+    ASSERT_TRUE(partly_read_report.is_object()) << partly_read.out << partly_read.err;
+    EXPECT_EQ(partly_read_report["findings"][0]["kind"], "crash") << partly_read.out;
     auto without = check_json(program, {"--max-executions", "1"}, directory.path());
     EXPECT_EQ(without["findings"][0]["kind"], "crash") << without.dump(2);
     std::ofstream(input) << "3\n";

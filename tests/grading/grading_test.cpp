@@ -528,6 +528,32 @@ int main(int argc, char** argv) { return argc == 3 && strcmp(argv[2], "two") == 
     }
 }
 
+// The input every program reads, given as --stdin or redirected to the grader, reaches every
+// program's check (whose own standard input is /dev/null).
+TEST(GradingOptions, InputReachesEveryProgram) {
+    TempDir dir;
+    const char* program = R"(#include <stdio.h>
+int main(void) { int n = 0; return scanf("%d", &n) == 1 && n == 42 ? 0 : 7; }
+)";
+    dir.write("first.c", program);
+    dir.write("second.c", program);
+    std::string input = dir.write("input.txt", "42\n");
+    CommandResult given = grade({"--format", "jsonl", "--max-executions=1", "--stdin", input, "first.c", "second.c"},
+                                dir.path());
+    CommandResult redirected = run_command({"/bin/sh", "-c",
+                                            "exec \"$0\" check --format jsonl --max-executions=1 first.c second.c < \"$1\"",
+                                            baton_binary("baton"), input},
+                                           dir.path());
+    CommandResult without = grade({"--format", "jsonl", "--max-executions=1", "first.c", "second.c"}, dir.path());
+    for (const CommandResult* graded : {&given, &redirected}) {
+        EXPECT_EQ(graded->status, 0) << graded->out << graded->err;
+        auto rows = jsonl_rows(graded->out);
+        ASSERT_EQ(rows.size(), 2u) << graded->out << graded->err;
+        for (const auto& [name, row] : rows) EXPECT_TRUE(kClean.count(row["verdict"])) << name << row.dump();
+    }
+    EXPECT_EQ(without.status, 1) << without.out << without.err;
+}
+
 // A control group's CPU quota (a container's --cpus) narrows the default --jobs, which the
 // affinity mask alone does not: with a quota of one core, one program is checked at a time.
 // Needs a cgroup hierarchy with the cpu controller that this user may make a group in.

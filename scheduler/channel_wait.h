@@ -6,7 +6,9 @@
 // first spins; when the two processes share a core, spinning only delays the one it waits
 // for, so it then yields the core; only then does it sleep. The spin adapts: a wait that
 // was answered while yielding, with the core given away (a yield that took long), halves
-// it; one answered while yielding with nobody else to run doubles it.
+// it; one answered while yielding with nobody else to run doubles it. Yielding lasts about
+// a millisecond at most: on a busy machine each yield gives the core away for a whole time
+// slice, and a few hundred of them (for a side that has died, say) would take a second.
 //
 // Used by the runtime too, so it calls neither libc's sched_yield nor its clocks (the
 // runtime interposes both): raw system calls and the time-stamp counter.
@@ -38,7 +40,8 @@ public:
             _mm_pause();
         }
         bool core_given_away = false;
-        for (uint32_t i = 0; i < kYields; ++i) {
+        const uint64_t yielding_since = __rdtsc();
+        for (uint32_t i = 0; i < kYields && __rdtsc() - yielding_since < kYieldingCycles; ++i) {
             if (ready()) {
                 adapt(core_given_away);
                 return true;
@@ -59,6 +62,8 @@ private:
     static constexpr uint32_t kYields = 256;
     // A yield that returned after this long ran someone else (~10 µs at 2-3 GHz).
     static constexpr uint64_t kLongYieldCycles = 25'000;
+    // The longest the yields may go on (~1 ms); 256 yields on an idle core take far less.
+    static constexpr uint64_t kYieldingCycles = 2'500'000;
 
     void adapt(bool core_given_away) {
         if (core_given_away) spins_ = spins_ / 2 < kMinSpins ? kMinSpins : spins_ / 2;

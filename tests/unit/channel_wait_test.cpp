@@ -67,5 +67,22 @@ TEST(ChannelWait, SpinsLessWhenItsYieldsRanSomeoneElse) {
     EXPECT_LT(spinner.spins(), before / 8);
 }
 
+// On a busy machine every yield gives the core away for a time slice: a waiter whose answer
+// never comes (the other side died) must sleep after a few of them, not after a second.
+uint32_t slow_yields = 0;
+void counted_slow_yield() {
+    ++slow_yields;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+}
+
+TEST(ChannelWait, StopsYieldingSoonWhenEveryYieldRunsSomeoneElse) {
+    Spinner spinner(counted_slow_yield);
+    slow_yields = 0;
+    EXPECT_FALSE(spinner.wait([] { return false; }));
+    // About a millisecond of 200-microsecond yields; without the bound, 256 of them.
+    EXPECT_GE(slow_yields, 1u);
+    EXPECT_LT(slow_yields, 32u);
+}
+
 }  // namespace
 }  // namespace baton::protocol

@@ -473,39 +473,46 @@ int check_main(int argc, char** argv) {
         return true;
     };
     bool ran = false;
+    auto search_began = std::chrono::steady_clock::now();
     if (options.jobs > 1) ran = explorer.run_jobs(options.jobs, handle, stats, error);
     else ran = explorer.run(handle, stats, error);
     progress.clear();
     if (ran && runtime_failure.empty()) {
-        // Fewer switches make a replay easier to follow: shorten each finding's schedule.
-        constexpr size_t kMinimizedFindings = 8;
-        for (size_t i = 0; i < findings.size() && i < kMinimizedFindings; ++i) {
-            // Each attempt at a hang would run for the whole time limit again.
-            if (shown_by[i].schedule.empty() || findings[i].kind == "nontermination") continue;
-            auto reproduces = [&](const std::vector<scheduler::Choice>& prefix, std::string& schedule) {
-                scheduler::RunRequest request = base;
-                request.strategy = "guided";
-                request.plan = scheduler::format_plan({prefix, {}});
-                request.preempt_on = shown_by[i].preempt_on;
-                request.max_steps = options.budget.max_steps;
-                request.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
-                request.reuse_process = true;
-                scheduler::ExecutionOutcome outcome;
-                std::string ignored;
-                if (!scheduler::run_execution(request, outcome, ignored) || outcome.killed_by_parent) return false;
-                for (const auto& found : findings_of(outcome)) {
-                    if (found.key != keys[i]) continue;
-                    schedule = scheduler::reported_schedule(outcome);
-                    return !schedule.empty();
-                }
-                return false;
-            };
-            shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
-        }
+        ExplanationTime explaining(search_began, options.budget.time_limit_seconds);
         scheduler::RunRequest limits = base;
         limits.max_steps = options.budget.max_steps;
         limits.time_limit_ms = static_cast<uint64_t>(options.budget.time_limit_seconds * 1000);
-        tell_stories(limits, findings, shown_by, records, symbolizer, converter);
+        // The first findings are the ones read. The first is explained whatever the time (its
+        // schedule shortened only in time); the others only while there is time.
+        constexpr size_t kExplainedFindings = 8;
+        for (size_t i = 0; i < findings.size() && i < kExplainedFindings; ++i) {
+            if (i > 0 && !explaining.left()) break;
+            // Fewer switches make a replay easier to follow: shorten the finding's schedule.
+            // Each attempt at a hang would run for the whole time limit again.
+            if (!shown_by[i].schedule.empty() && findings[i].kind != "nontermination") {
+                auto reproduces = [&](const std::vector<scheduler::Choice>& prefix, std::string& schedule) {
+                    scheduler::RunRequest request = limits;
+                    request.strategy = "guided";
+                    request.plan = scheduler::format_plan({prefix, {}});
+                    request.preempt_on = shown_by[i].preempt_on;
+                    request.reuse_process = true;
+                    scheduler::ExecutionOutcome outcome;
+                    std::string ignored;
+                    if (!explaining.left() || !scheduler::run_execution(explaining.cut(request), outcome, ignored) ||
+                        outcome.killed_by_parent)
+                        return false;
+                    for (const auto& found : findings_of(outcome)) {
+                        if (found.key != keys[i]) continue;
+                        schedule = scheduler::reported_schedule(outcome);
+                        return !schedule.empty();
+                    }
+                    return false;
+                };
+                shown_by[i].schedule = scheduler::minimize_switches(shown_by[i].schedule, reproduces, 10);
+            }
+            tell_story(i == 0 ? limits : explaining.cut(limits), findings[i], shown_by[i], records[i], symbolizer,
+                       converter);
+        }
     }
     remove_prepared(program);
     if (!ran) {

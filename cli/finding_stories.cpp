@@ -42,6 +42,24 @@ bool trace_schedule(const scheduler::RunRequest& base, const std::string& schedu
 
 }  // namespace
 
+ExplanationTime::ExplanationTime(std::chrono::steady_clock::time_point search_began, double time_limit_seconds) {
+    using Clock = std::chrono::steady_clock;
+    // An absurd limit: no end (a day is as good as none here).
+    double seconds = std::min(time_limit_seconds, 86'400.0);
+    auto limit = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    auto past_the_search = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::clamp(seconds / 4, 2.0, 10.0)));
+    until_ = std::max(search_began + limit, Clock::now() + past_the_search);
+}
+
+scheduler::RunRequest ExplanationTime::cut(scheduler::RunRequest request) const {
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until_ - std::chrono::steady_clock::now()).count();
+    uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(left, 1));
+    request.time_limit_ms = request.time_limit_ms ? std::min(request.time_limit_ms, ms) : ms;
+    return request;
+}
+
 report::TraceNames trace_names(report::Symbolizer& symbolizer, report::RuntimeFindings& converter) {
     return {[&converter](uint64_t address) {
                 std::string name = converter.object_name(address);
@@ -51,36 +69,29 @@ report::TraceNames trace_names(report::Symbolizer& symbolizer, report::RuntimeFi
             [&symbolizer](uint64_t pc) { return symbolizer.frame(pc).location; }};
 }
 
-void tell_stories(const scheduler::RunRequest& base, std::vector<report::Finding>& findings,
-                  std::vector<scheduler::ExecutionReport>& shown_by, const std::vector<nlohmann::json>& records,
-                  report::Symbolizer& symbolizer, report::RuntimeFindings& converter) {
-    // Each story costs an execution or three: the first findings are the ones read.
-    constexpr size_t kToldFindings = 8;
-    report::TraceNames names = trace_names(symbolizer, converter);
-    for (size_t i = 0; i < findings.size() && i < kToldFindings; ++i) {
-        const nlohmann::json& record = records[i];
-        if (!record.is_object() || shown_by[i].schedule.empty()) continue;
-        bool hang = record.value("kind", "") == "nontermination";
-        scheduler::ExecutionOutcome outcome;
-        scheduler::Trace trace;
-        bool traced = false;
-        if (record.value("kind", "") == "data-race") {
-            scheduler::LostUpdateExecution lost;
-            if (scheduler::find_lost_update(base, record.value("address", uint64_t{0}), shown_by[i].preempt_on, lost)) {
-                shown_by[i].schedule = lost.schedule;
-                shown_by[i].preempt_on = lost.preempt_on;
-                outcome = std::move(lost.outcome);
-                trace = std::move(lost.trace);
-                traced = true;
-            }
+void tell_story(const scheduler::RunRequest& limits, report::Finding& finding, scheduler::ExecutionReport& shown_by,
+                const nlohmann::json& record, report::Symbolizer& symbolizer, report::RuntimeFindings& converter) {
+    if (!record.is_object() || shown_by.schedule.empty()) return;
+    bool hang = record.value("kind", "") == "nontermination";
+    scheduler::ExecutionOutcome outcome;
+    scheduler::Trace trace;
+    bool traced = false;
+    if (record.value("kind", "") == "data-race") {
+        scheduler::LostUpdateExecution lost;
+        if (scheduler::find_lost_update(limits, record.value("address", uint64_t{0}), shown_by.preempt_on, lost)) {
+            shown_by.schedule = lost.schedule;
+            shown_by.preempt_on = lost.preempt_on;
+            outcome = std::move(lost.outcome);
+            trace = std::move(lost.trace);
+            traced = true;
         }
-        if (!traced) traced = trace_schedule(base, shown_by[i].schedule, shown_by[i].preempt_on, hang, outcome, trace);
-        if (!traced) continue;
-        converter.convert(outcome.records);  // the symbolizer learns where the modules are
-        report::Story story = report::tell_story(record, trace, names);
-        if (!story.steps.empty()) findings[i].steps = std::move(story.steps);
-        findings[i].story = std::move(story.summary);
     }
+    if (!traced) traced = trace_schedule(limits, shown_by.schedule, shown_by.preempt_on, hang, outcome, trace);
+    if (!traced) return;
+    converter.convert(outcome.records);  // the symbolizer learns where the modules are
+    report::Story story = report::tell_story(record, trace, trace_names(symbolizer, converter));
+    if (!story.steps.empty()) finding.steps = std::move(story.steps);
+    finding.story = std::move(story.summary);
 }
 
 }  // namespace baton::cli

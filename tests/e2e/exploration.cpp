@@ -606,6 +606,48 @@ TEST(Jobs, AnExecutionWaitingBehindAHangEndsWithTheBudget) {
     EXPECT_EQ(report["findings"][0]["kind"], "nontermination") << report.dump(2);
 }
 
+// Explaining the findings (shortening each schedule, telling each story) runs the program
+// again, an execution or a few per finding. Each execution here sleeps 0.3 s (a raw system
+// call: baton's time is virtual, the kernel's is not), and six findings show in the first:
+// explained whole, they took 25 executions (over 7 s) past a 2 s budget. Now only the first
+// finding is explained whatever the time, the others while 2 s last past the search. Every
+// execution appends a byte to runs.log, so the executions after the search are counted.
+TEST(Budget, ExplainingTheFindingsFitsInTheTimeLimit) {
+    TempDir directory;
+    std::string program = directory.file("slow_races.c", R"(#include <fcntl.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+int a, b, c, d, e, f;
+void* on_a(void* arg) { a++; return arg; }
+void* on_b(void* arg) { b++; return arg; }
+void* on_c(void* arg) { c++; return arg; }
+void* on_d(void* arg) { d++; return arg; }
+void* on_e(void* arg) { e++; return arg; }
+void* on_f(void* arg) { f++; return arg; }
+void* (*const work[6])(void*) = {on_a, on_b, on_c, on_d, on_e, on_f};
+int main(void) {
+    int fd = open("runs.log", O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (write(fd, "x", 1) != 1) return 3;
+    close(fd);
+    struct timespec pause = {0, 300000000};
+    syscall(SYS_nanosleep, &pause, 0);
+    pthread_t threads[12];
+    for (int i = 0; i < 12; i++) pthread_create(&threads[i], 0, work[i / 2], 0);
+    for (int i = 0; i < 12; i++) pthread_join(threads[i], 0);
+    return 0;
+}
+)");
+    auto report = check_json(program, {"--strategy", "random", "--jobs", "1", "--time-limit", "2"}, directory.path());
+    ASSERT_EQ(report["findings"].size(), 6u) << report.dump(2);
+    EXPECT_FALSE(report["findings"][0].value("story", "").empty()) << report.dump(2);
+    uint64_t searched = report["stats"]["executions"];
+    uint64_t all = fs::file_size(fs::path(directory.path()) / "runs.log");
+    ASSERT_GE(all, searched);
+    EXPECT_LE(all - searched, 13u) << "executions after the search; " << report.dump(2);
+}
+
 class Strategy : public testing::TestWithParam<const char*> {};
 
 TEST_P(Strategy, FindsTheLostUpdate) {
